@@ -1,0 +1,33 @@
+"""The `polo` command: Django's management commands under friendlier names.
+
+    polo serve        run the development server (runserver)
+    polo worker       run the background-task worker (db_worker)
+    polo demo         fill the database with demo data
+    polo load-territory   load the INEGI territory catalogue
+    polo <anything>   any other Django management command (migrate, check, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "serve": "runserver",
+    "worker": "db_worker",
+    "load-territory": "load_territory",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polo.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# The module navigation, in the order the programme needs them. Entries whose
+# module is not built yet are shown but marked as coming.
+NAVIGATION = [
+    ("directory", _("Directorio"), "directory:index"),
+    ("diagnosis", _("Diagnóstico"), None),
+    ("participation", _("Participación"), None),
+    ("learning", _("Formación"), None),
+    ("networks", _("Redes"), None),
+    ("library", _("Biblioteca"), None),
+]
+
+
+def site(request):
+    return {
+        "NAVIGATION": NAVIGATION,
+        "DEBUG": settings.DEBUG,
+        "INEGI_CREDIT": _(
+            "Fuente: INEGI, Marco Geoestadístico y Catálogo Único de Claves Geoestadísticas; "
+            "Censo de Población y Vivienda 2020. Geometría simplificada."
+        ),
+    }

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve as serve_media
+
+admin.site.site_header = _("Administración de Polo")
+admin.site.site_title = _("Polo")
+admin.site.index_title = _("Coordinación")
+
+urlpatterns = [
+    path("", include("polo.core.urls")),
+    path("territorio/", include("polo.territory.urls")),
+    path("directorio/", include("polo.directory.urls")),
+    path("cuenta/", include("polo.accounts.urls")),
+    path("cuentas/", include("allauth.urls")),
+    path("bitacora/", include("polo.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler403 = "polo.core.views.permission_denied"
+handler404 = "polo.core.views.page_not_found"
+handler500 = "polo.core.views.server_error"
