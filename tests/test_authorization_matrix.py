@@ -1,0 +1,120 @@
+"""The authorization matrix: every Polo view, requested as every role.
+
+Each named URL of Polo's own apps has a row saying which status each role gets.
+A new view without a row fails `test_every_view_has_a_row`, so nobody adds a page
+without deciding who may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from polo.core.models import Job
+from tests import factories as f
+from tests.conftest import client_for
+
+ROLES = ["visitor", "participant", "editor", "facilitator", "other_facilitator", "coordinator"]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass
+class Row:
+    expect: dict[str, int | str]
+    kwargs: Any = None  # a function of the world giving the URL's kwargs
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def everyone(status: int) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, visitor: int | str = LOGIN) -> dict[str, int | str]:
+    return {"visitor": visitor, **dict.fromkeys(ROLES[1:], status)}
+
+
+def only_coordinator(denied: int = 403) -> dict[str, int | str]:
+    return {"visitor": LOGIN, **dict.fromkeys(ROLES[1:5], denied), "coordinator": 200}
+
+
+MATRIX: dict[str, Row] = {
+    "core:home": Row(everyone(200)),
+    "core:healthz": Row(everyone(200)),
+    "core:job": Row(
+        {"visitor": LOGIN, "participant": 200, "editor": 404, "facilitator": 404,
+         "other_facilitator": 404, "coordinator": 200},
+        kwargs=lambda w: {"job_id": w["job"].pk},
+    ),
+    "accounts:profile": Row(signed_in(200)),
+    "accounts:privacy_notice": Row(everyone(200)),
+    "audit:index": Row(only_coordinator()),
+    "directory:index": Row(everyone(200)),
+    "directory:organization": Row(everyone(200), kwargs=lambda w: {"pk": w["organization"].pk}),
+}
+
+# Views of Polo's apps that the matrix leaves out on purpose, with the reason.
+EXEMPT: dict[str, str] = {}
+
+
+def polo_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if ns and module.startswith("polo."):
+                    walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and namespace and pattern.name:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_view_has_a_row():
+    missing = polo_url_names() - set(MATRIX) - set(EXEMPT)
+    assert not missing, f"views without a row in the authorization matrix: {sorted(missing)}"
+
+
+def test_every_row_names_a_view():
+    assert set(MATRIX) <= polo_url_names()
+
+
+@pytest.fixture
+def world(participant, editor, facilitator, other_facilitator, coordinator, organization,
+          privacy_notice):
+    job = Job.objects.create(kind="test", title="Exportación", owner=participant)
+    return {
+        "visitor": None,
+        "participant": participant,
+        "editor": editor,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "coordinator": coordinator,
+        "organization": organization,
+        "job": job,
+        "theme": f.ThemeFactory(),
+    }
+
+
+CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
+
+
+@pytest.mark.parametrize(("url_name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_role_gets_the_expected_status(world, url_name, role):
+    row = MATRIX[url_name]
+    url = reverse(url_name, kwargs=row.kwargs(world) if row.kwargs else None)
+    client = client_for(world[role])
+    response = getattr(client, row.method)(url, row.data)
+    expected = row.expect[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, (url, role, response.status_code)
+        assert "/cuentas/login/" in response["Location"], response["Location"]
+    else:
+        assert response.status_code == expected, (url, role, response.status_code)
