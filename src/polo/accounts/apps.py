@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "polo.accounts"
     label = "accounts"
     verbose_name = _("Cuentas y privacidad")
+
+    def ready(self) -> None:
+        from polo.accounts import exports
+
+        exports.register()
