@@ -1,0 +1,16 @@
+"""Who may see what the core app shows: background jobs."""
+
+import rules
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and user.is_coordinator
+
+
+@rules.predicate
+def owns_job(user, job) -> bool:
+    return job is not None and user.is_authenticated and job.owner_id == user.pk
+
+
+rules.add_perm("core.view_job", owns_job | is_coordinator)
