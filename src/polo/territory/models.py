@@ -6,6 +6,7 @@ digits, a municipality five (state + three), a locality nine.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -16,14 +17,18 @@ state_code_validator = RegexValidator(r"^\d{2}$", _("La clave de estado tiene do
 municipality_code_validator = RegexValidator(
     r"^\d{5}$", _("La clave de municipio tiene cinco dígitos (estado + municipio).")
 )
-locality_code_validator = RegexValidator(r"^\d{9}$", _("La clave de localidad tiene nueve dígitos."))
+locality_code_validator = RegexValidator(
+    r"^\d{9}$", _("La clave de localidad tiene nueve dígitos.")
+)
 
 
 class State(models.Model):
-    code = models.CharField(_("clave INEGI"), max_length=2, unique=True,
-                            validators=[state_code_validator])
+    code = models.CharField(
+        _("clave INEGI"), max_length=2, unique=True, validators=[state_code_validator]
+    )
     name = models.CharField(_("nombre"), max_length=80)
     abbreviation = models.CharField(_("abreviatura"), max_length=16, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -44,8 +49,9 @@ class Region(models.Model):
 
     slug = models.SlugField(_("identificador"), max_length=60, unique=True)
     name = models.CharField(_("nombre"), max_length=120)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="regions",
-                              verbose_name=_("estado"))
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="regions", verbose_name=_("estado")
+    )
     description = models.TextField(_("descripción"), blank=True)
     ordering = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
@@ -77,12 +83,20 @@ class MunicipalityQuerySet(models.QuerySet):
 
 
 class Municipality(models.Model):
-    code = models.CharField(_("clave INEGI"), max_length=5, unique=True,
-                            validators=[municipality_code_validator])
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="municipalities",
-                              verbose_name=_("estado"))
-    region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="municipalities", verbose_name=_("región"))
+    code = models.CharField(
+        _("clave INEGI"), max_length=5, unique=True, validators=[municipality_code_validator]
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("estado")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("región"),
+    )
     name = models.CharField(_("nombre"), max_length=120, db_index=True)
     seat = models.CharField(_("cabecera"), max_length=120, blank=True)
     district = models.CharField(_("distrito"), max_length=80, blank=True)
@@ -110,6 +124,13 @@ class Municipality(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("territory:municipality", args=[self.code])
 
+    def clean(self) -> None:
+        super().clean()
+        if self.region_id and self.state_id and self.region.state_id != self.state_id:
+            raise ValidationError(
+                {"region": _("La región pertenece a otro estado que el municipio.")}
+            )
+
 
 class CommunityQuerySet(models.QuerySet):
     def key(self):
@@ -127,20 +148,33 @@ class Community(models.Model):
         URBAN = "U", _("Urbana")
         RURAL = "R", _("Rural")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="communities", verbose_name=_("municipio"))
-    code = models.CharField(_("clave INEGI"), max_length=9, unique=True, null=True, blank=True,
-                            validators=[locality_code_validator])
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        verbose_name=_("municipio"),
+    )
+    code = models.CharField(
+        _("clave INEGI"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[locality_code_validator],
+    )
     name = models.CharField(_("nombre"), max_length=160)
     ambit = models.CharField(_("ámbito"), max_length=1, choices=Ambit.choices, blank=True)
-    latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6,
-                                   null=True, blank=True)
-    longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6,
-                                    null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitud"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitud"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     altitude_m = models.IntegerField(_("altitud (m)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("población 2020"), null=True, blank=True)
-    source = models.CharField(_("origen"), max_length=8, choices=Source.choices,
-                              default=Source.USER)
+    source = models.CharField(
+        _("origen"), max_length=8, choices=Source.choices, default=Source.USER
+    )
     is_key = models.BooleanField(_("comunidad clave"), default=False)
     history = HistoricalRecords()
 
@@ -165,3 +199,10 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.municipality.name})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.code and self.municipality_id and not self.code.startswith(self.municipality.code):
+            raise ValidationError(
+                {"code": _("La clave de la localidad empieza con la clave de su municipio.")}
+            )
