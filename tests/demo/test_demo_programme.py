@@ -129,7 +129,9 @@ def test_it_creates_one_demo_account_per_role():
     assert "polo-demo-2026" in output
 
 
-def test_staff_demo_accounts_have_totp_and_the_printed_code_is_valid():
+def test_staff_demo_accounts_have_totp_and_the_printed_code_is_valid(time_machine):
+    # Frozen clock: a 30-second TOTP window must not close between print and check.
+    time_machine.move_to("2026-11-26 12:00:05-06:00", tick=False)
     output = run_demo()
     codes = run_demo("--codes")
 
@@ -145,7 +147,10 @@ def test_staff_demo_accounts_have_totp_and_the_printed_code_is_valid():
         assert not Authenticator.objects.filter(user__email=email).exists()
 
 
-def test_the_demo_coordinator_signs_in_with_password_and_code_and_reaches_the_admin():
+def test_the_demo_coordinator_signs_in_with_password_and_code_and_reaches_the_admin(
+    time_machine,
+):
+    time_machine.move_to("2026-11-26 12:00:05-06:00", tick=False)
     run_demo()
     codes = run_demo("--codes")
     code = re.search(r"coordinacion@polo\.demo\s+(\d{6})", codes).group(1)
