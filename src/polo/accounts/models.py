@@ -208,6 +208,11 @@ class PrivacyNotice(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:privacy_notice_version", args=[self.version])
 
+    def validate_constraints(self, exclude=None) -> None:
+        # save() retires the current notice, so marking a new one current is
+        # not a violation of "one current notice" (forms call this first).
+        super().validate_constraints(exclude={*(exclude or ()), "is_current"})
+
     @classmethod
     def current(cls) -> PrivacyNotice | None:
         return cls.objects.filter(is_current=True).first()
