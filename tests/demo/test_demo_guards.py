@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from polo.accounts.models import User
 from polo.directory.models import Organization
+from polo.territory.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,13 @@ def test_it_rejects_bad_options(args):
         call_command("demo", "--force", "--skip-territory", *args, stdout=StringIO())
 
     assert not Organization.objects.exists()
+
+
+def test_on_an_empty_database_it_loads_the_territory_first():
+    out = StringIO()
+
+    call_command("demo", "--force", stdout=out, stderr=StringIO())
+
+    assert Municipality.objects.count() == 2478
+    assert Organization.objects.of_kind(Organization.Kind.CSO).count() == 190
+    assert "Catálogo territorial" in out.getvalue()
