@@ -2,10 +2,7 @@
 
 import rules
 
-
-@rules.predicate
-def is_coordinator(user) -> bool:
-    return user.is_authenticated and user.is_coordinator
+from polo.accounts.rules import is_coordinator
 
 
 @rules.predicate
