@@ -176,6 +176,15 @@ def test_a_form_posted_before_the_change_is_not_lost(
     assert participant.full_name == "Ana Pérez Ruiz"
 
 
+def test_htmx_fragments_are_not_replaced_by_the_acceptance_page(
+    privacy_middleware, participant, accepted_old_notice
+):
+    client = Client()
+    client.force_login(participant)
+    assert client.get("/", headers={"HX-Request": "true"}).status_code == 200
+    assert client.get("/").status_code == 302
+
+
 def test_people_who_accepted_the_current_notice_are_not_asked(privacy_middleware, participant):
     Consent.objects.create(user=participant, notice=PrivacyNotice.current())
     client = Client()

@@ -167,6 +167,11 @@ def test_staff_activate_totp_from_the_secret_on_the_page_and_get_recovery_codes(
     text = page.content.decode()
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', text).group(1)
     assert 'aria-describedby="authenticator_secret_helptext"' in text
+    # On a phone there is no second screen to scan from: a link opens the app.
+    assert (
+        f'href="otpauth://totp/nuevo.facilitador%40ejemplo.mx?secret={secret}&amp;issuer=Polo"'
+        in (text)
+    )
 
     wrong = client.post(ACTIVATE, {"code": "123456"})
     assert "Código incorrecto." in wrong.content.decode()

@@ -63,10 +63,12 @@ def _has_totp(user) -> bool:
 
 
 class PrivacyNoticeMiddleware:
-    """Ask for the current notice's acceptance; only on page loads (GET).
+    """Ask for the current notice's acceptance; only on full page loads (GET).
 
     A form posted from a page loaded before the notice changed still goes
-    through: redirecting a POST would lose what the person typed. People who
+    through: redirecting a POST would lose what the person typed; an htmx
+    fragment is not a page to swap the notice into, and the next full page
+    load will ask. People who
     never accepted any notice (accounts made in the admin or by `polo demo`)
     are not asked here; sign-up is where consent is first given.
     """
@@ -78,6 +80,7 @@ class PrivacyNoticeMiddleware:
         user = getattr(request, "user", None)
         if (
             request.method == "GET"
+            and "HX-Request" not in request.headers
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
