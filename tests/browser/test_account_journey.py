@@ -50,6 +50,7 @@ def test_a_person_signs_up_confirms_logs_in_and_switches_language(
 
     # The site asks to check the inbox; nobody is logged in yet.
     expect(page).to_have_url(re.compile(re.escape(reverse("account_email_verification_sent"))))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("correo", re.I))
     expect(logged_in(page)).to_have_count(0)
     user = User.objects.get(email=email)
     assert user.full_name == "María López"
