@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from polo.territory.models import Community, Municipality, Region, State
@@ -68,8 +69,9 @@ class RegionForm(forms.ModelForm):
         return cleaned
 
 
-class CoordinatorAdmin(SimpleHistoryAdmin):
-    """The module appears to coordinators (rules: `territory`)."""
+class CoordinatorAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
+    """Permissions from territory.rules, asked about each object; the module
+    appears to coordinators (rule `territory`)."""
 
     def has_module_permission(self, request):
         return request.user.has_perm("territory")
@@ -182,6 +184,12 @@ class CommunityAdmin(CoordinatorAdmin):
         if obj is not None and obj.source == Community.Source.INEGI:
             return ["municipality", "code", "source", "population"]
         return ["source"]
+
+    def get_actions(self, request):
+        # Deleting in bulk would skip the per-community rule (INEGI's stay).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         if not change:

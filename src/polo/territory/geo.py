@@ -329,34 +329,62 @@ def label_point(polygons: Sequence[Sequence[Sequence[Point]]]) -> list[float] | 
     edges = [
         (a, b) for ring in rings for a, b in zip(ring, [*ring[1:], ring[0]], strict=True) if a != b
     ]
-    candidates: list[Point] = []
+    # (half the stretch's width, its middle): the half-width bounds the distance
+    # to the nearest edge from above, so candidates can be pruned.
+    candidates: list[tuple[float, Point]] = []
     steps = 16
-    for k in range(1, steps):
-        y = box[1] + (box[3] - box[1]) * k / steps + 1e-7  # never exactly on a vertex
-        crossings = sorted(
-            x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-            for (x1, y1), (x2, y2) in edges
-            if (y1 > y) != (y2 > y)
-        )
+    height = box[3] - box[1]
+    lines = [box[1] + height * k / steps + 1e-7 for k in range(1, steps)]  # off the vertices
+    crossings: list[list[float]] = [[] for _ in lines]
+    for (x1, y1), (x2, y2) in edges:  # one pass: each edge meets only the lines it spans
+        if y1 == y2 or not height:
+            continue
+        low, high = (y1, y2) if y1 < y2 else (y2, y1)
+        first = max(0, math.floor((low - box[1]) * steps / height) - 2)
+        last = min(len(lines), math.ceil((high - box[1]) * steps / height) + 1)
+        for k in range(first, last):
+            y = lines[k]
+            if low <= y < high:  # half-open, as in point_in_rings: vertices count once
+                crossings[k].append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+    for k, y in enumerate(lines):
+        xs = sorted(crossings[k])
         candidates += [
-            ((left + right) / 2, y)
-            for left, right in zip(crossings[::2], crossings[1::2], strict=False)
+            ((right - left) / 2, ((left + right) / 2, y))
+            for left, right in zip(xs[::2], xs[1::2], strict=False)
             if right > left
         ]
     if not candidates:
         return [float(rings[0][0][0]), float(rings[0][0][1])]
-    best = max(candidates, key=lambda point: _distance_to_edges(point, edges))
+    candidates.sort(reverse=True)
+    best, best_distance = candidates[0][1], -1.0
+    for half_width, point in candidates:
+        if half_width * half_width <= best_distance:
+            break
+        distance = _squared_distance_to_edges(point, edges, best_distance)
+        if distance > best_distance:
+            best, best_distance = point, distance
     return [best[0], best[1]]
 
 
-def _distance_to_edges(point: Point, edges: Sequence[tuple[Point, Point]]) -> float:
+def _squared_distance_to_edges(
+    point: Point, edges: Sequence[tuple[Point, Point]], floor: float
+) -> float:
+    """Squared distance to the nearest edge; stops early once it is below `floor`."""
     px, py = point
     nearest = math.inf
     for (ax, ay), (bx, by) in edges:
         dx, dy = bx - ax, by - ay
         t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)
-        t = min(1.0, max(0.0, t))
-        nearest = min(nearest, (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2)
+        if t < 0.0:
+            t = 0.0
+        elif t > 1.0:
+            t = 1.0
+        ex, ey = px - ax - t * dx, py - ay - t * dy
+        squared = ex * ex + ey * ey
+        if squared < nearest:
+            nearest = squared
+            if nearest <= floor:
+                break
     return nearest
 
 

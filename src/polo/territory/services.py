@@ -262,11 +262,30 @@ def _catalogue_rows(catalogue: Any) -> dict[str, dict[str, Any]]:
     return rows
 
 
+@dataclass
+class Boundary:
+    """A municipality's projected shape; its box and label point, worked out on demand
+    (the label point is the costly part, and a re-run needs it only for changed shapes)."""
+
+    svg_path: str
+    shape: list[list[list[geo.IntPoint]]]
+
+    def geometry(self) -> dict[str, Any]:
+        box = geo.bbox(ring for polygon in self.shape for ring in polygon)
+        point = geo.label_point(self.shape)
+        assert box is not None and point is not None  # shapes are never empty here
+        return {
+            "svg_path": self.svg_path,
+            "bbox": [int(v) for v in box],
+            "label_point": [round(point[0]), round(point[1])],
+        }
+
+
 def _read_boundaries(
     data_dir: Path, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, tuple[str, list[int], list[int]]], list[tuple[str, str, str]], list[str]]:
+) -> tuple[dict[str, Boundary], list[tuple[str, str, str]], list[str]]:
     """Projected boundaries by municipality code; name mismatches; unknown keys."""
-    boundaries: dict[str, tuple[str, list[int], list[int]]] = {}
+    boundaries: dict[str, Boundary] = {}
     mismatches: list[tuple[str, str, str]] = []
     unmatched: list[str] = []
     for name in BOUNDARY_FILES:
@@ -277,24 +296,15 @@ def _read_boundaries(
             raise TerritoryDataError(f"{name}: {error}") from error
         for properties, polygons in features:
             code = str(properties.get("cvegeo", ""))
-            if code not in rows:
+            shape = geo.project_polygons(polygons)
+            if code not in rows or not shape:
                 unmatched.append(code)
                 continue
             topo_name = str(properties.get("nombre", ""))
             if topo_name != rows[code]["nom_municipio"]:
                 mismatches.append((code, topo_name, rows[code]["nom_municipio"]))
-            shape = geo.project_polygons(polygons)
             rings = [ring for polygon in shape for ring in polygon]
-            box = geo.bbox(rings)
-            point = geo.label_point(shape)
-            if box is None or point is None:
-                unmatched.append(code)
-                continue
-            boundaries[code] = (
-                geo.svg_path(rings),
-                [int(v) for v in box],
-                [round(point[0]), round(point[1])],
-            )
+            boundaries[code] = Boundary(geo.svg_path(rings), shape)
     return boundaries, sorted(mismatches), unmatched
 
 
@@ -382,7 +392,7 @@ def _load_municipalities(
     region_rows: list[dict[str, str]],
     regions: dict[str, Region],
     states: dict[str, State],
-    boundaries: dict[str, tuple[str, list[int], list[int]]],
+    boundaries: dict[str, Boundary],
     report: LoadReport,
     *,
     reset_regions: bool,
@@ -419,13 +429,10 @@ def _load_municipalities(
         }
         if district:
             values["district"] = district
-        geometry: dict[str, Any] = {}
-        if code in boundaries:
-            svg, box, point = boundaries[code]
-            geometry = {"svg_path": svg, "bbox": box, "label_point": point}
-
+        boundary = boundaries.get(code)
         municipality = existing.get(code)
         if municipality is None:
+            geometry = boundary.geometry() if boundary else {}
             new.append(
                 Municipality(code=code, region=region, **values, **geometry)  # type: ignore[misc]
             )
@@ -441,7 +448,12 @@ def _load_municipalities(
         if fields:
             changed.append(municipality)
             changed_fields.update(fields)
-        if _assign_changes(municipality, geometry):
+        if boundary and (
+            boundary.svg_path != municipality.svg_path
+            or not municipality.bbox
+            or not municipality.label_point
+        ):
+            _assign_changes(municipality, boundary.geometry())
             geometry_changed.append(municipality)
 
     bulk_create_with_history(
