@@ -25,6 +25,7 @@ def test_it_is_never_cached_and_shares_nothing_across_origins(as_visitor, db):
     assert "no-cache" in response["Cache-Control"]
     assert "Access-Control-Allow-Origin" not in response
     assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 def test_it_answers_head_and_refuses_post(as_visitor, db):

@@ -16,6 +16,8 @@ NAVIGATION = [
 def site(request):
     return {
         "NAVIGATION": NAVIGATION,
+        # Built modules are links; the others are named together as coming soon.
+        "NAVIGATION_SOON": [label for _key, label, url_name in NAVIGATION if not url_name],
         "DEBUG": settings.DEBUG,
         "INEGI_CREDIT": _(
             "Fuente: INEGI, Marco Geoestadístico y Catálogo Único de Claves Geoestadísticas; "

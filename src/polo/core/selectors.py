@@ -43,12 +43,16 @@ def home_context() -> dict[str, Any]:
     """Everything the home page shows, in a fixed number of queries (two, plus the map)."""
     published = Q(municipalities__organizations__status=Organization.Status.PUBLISHED)
     regions = list(
-        Region.objects.select_related("state").annotate(
+        Region.objects.select_related("state")
+        .annotate(
             municipality_count=Count("municipalities", distinct=True),
             organization_count=Count(
                 "municipalities__organizations", filter=published, distinct=True
             ),
         )
+        # The programme's order, which numbers and colours the regions on the map
+        # (territory.maps.region_positions); Meta.ordering alone is dropped by GROUP BY.
+        .order_by("ordering", "name")
     )
     by_kind = {
         str(kind): Count("id", filter=Q(kind=kind)) for kind, _label, _goal in PROGRAMME_TARGETS

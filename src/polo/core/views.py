@@ -37,8 +37,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    # For the load balancer and monitoring, not for other sites' pages to read.
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 @never_cache
