@@ -51,6 +51,8 @@ def test_it_signs_up_verifies_the_email_and_records_consent_with_the_version():
 
     assert response.status_code == 302
     assert response["Location"] == "/cuentas/confirm-email/"
+    sent = client.get(response["Location"]).content.decode()
+    assert "Te enviamos un mensaje con un enlace para confirmar tu correo." in sent
     user = User.objects.get(email="lupita@ejemplo.mx")
     assert user.full_name == "Guadalupe Santiago López"
     assert user.language == "es-mx"
