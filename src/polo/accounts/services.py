@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from polo.accounts import personal_data
 from polo.accounts.models import ANONYMIZED_NAME, Cancellation, Consent, PrivacyNotice, User
+from polo.territory.models import Municipality
 
 
 def consent_record(*, user: User, notice: PrivacyNotice) -> Consent:
@@ -20,7 +21,9 @@ def consent_record(*, user: User, notice: PrivacyNotice) -> Consent:
 
 
 @transaction.atomic
-def profile_update(*, user: User, full_name: str, municipality, language: str) -> User:
+def profile_update(
+    *, user: User, full_name: str, municipality: Municipality | None, language: str
+) -> User:
     """Rectification: the person corrects their own data."""
     user.full_name = full_name
     user.municipality = municipality
