@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "polo.accounts.middleware.StaffTwoFactorMiddleware",
+    "polo.accounts.middleware.PrivacyNoticeMiddleware",
 ]
 
 ROOT_URLCONF = "polo.urls"
