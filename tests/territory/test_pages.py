@@ -123,6 +123,12 @@ def test_the_municipality_page_shows_data_communities_organisations_and_a_map(as
     assert svg.count("<path ") > 1  # with its neighbours
 
 
+def test_a_municipality_map_shows_neighbours_across_the_state_border(as_visitor):
+    html = page(as_visitor, "/territorio/municipios/21156/")  # Tehuacán, next to Oaxaca
+    svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
+    assert 'href="/territorio/municipios/20' in svg and 'href="/territorio/municipios/21' in svg
+
+
 def test_a_municipality_without_boundary_or_census_figures_still_has_a_page(as_visitor):
     html = page(as_visitor, "/territorio/municipios/01001/")
     assert "Aguascalientes" in html and "<svg " not in html.split("<main")[1]

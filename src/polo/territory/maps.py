@@ -87,12 +87,14 @@ def render_map(
     links: Mapping[str, str] | None = None,
     highlight: str | Iterable[str] | None = None,
     points: Iterable[MapPoint] = (),
+    view_box: list[float] | None = None,
     map_id: str | None = None,
 ) -> SafeString:
     """An inline SVG of municipalities (objects with code, name, svg_path, bbox).
 
     `fills` maps a municipality code to a colour, `links` to a URL, `highlight`
-    names the municipalities the page is about. Municipalities without a
+    names the municipalities the page is about; `view_box` ([minx, miny, maxx,
+    maxy] in projected units) crops the map to a window. Municipalities without a
     boundary are skipped. With links the SVG is a labelled group (links inside
     an image would be hidden from assistive technology); without, an image.
     """
@@ -104,7 +106,7 @@ def render_map(
     highlighted = {highlight} if isinstance(highlight, str) else set(highlight or ())
     points = list(points)
 
-    box = _union_box([m.bbox for m in shapes] + [[p.x, p.y, p.x, p.y] for p in points])
+    box = view_box or _union_box([m.bbox for m in shapes] + [[p.x, p.y, p.x, p.y] for p in points])
     factor = max(1, round(max(box[2] - box[0], box[3] - box[1]) / TARGET_GRID))
     map_id = (
         map_id

@@ -71,35 +71,40 @@ def municipality_detail(code: str) -> dict[str, Any]:
         .order_by("name")
         .only("pk", "name", "acronym", "kind")
     )
+    nearby, window = neighbours(municipality)
     return {
         "municipality": municipality,
         "communities": communities,
         "organizations": organizations,
-        "neighbours": neighbours(municipality),
+        "neighbours": nearby,
+        "map_window": window,
     }
 
 
-def neighbours(municipality: Municipality) -> list[Municipality]:
-    """The municipality and those whose bounding boxes touch its surroundings.
+def neighbours(municipality: Municipality) -> tuple[list[Municipality], list[float] | None]:
+    """The municipalities in a window around this one, and that window.
 
-    Two queries: the state's boxes (small), then the boundaries of the few kept.
+    Two queries: the bounding boxes (small; neighbours may lie in another state),
+    then the boundaries of the municipalities that reach into the window. The map
+    is cropped to the window.
     """
     if not municipality.bbox:
-        return []
+        return [], None
     minx, miny, maxx, maxy = municipality.bbox
-    pad = max(maxx - minx, maxy - miny) * 0.35
+    half = max(maxx - minx, maxy - miny) * 0.85
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    window = [cx - half, cy - half * 0.8, cx + half, cy + half * 0.8]
     near = [
         code
-        for code, box in Municipality.objects.filter(state_id=municipality.state_id)
-        .exclude(bbox=None)
-        .values_list("code", "bbox")
+        for code, box in Municipality.objects.exclude(bbox=None).values_list("code", "bbox")
         if box
-        and box[0] <= maxx + pad
-        and box[2] >= minx - pad
-        and box[1] <= maxy + pad
-        and box[3] >= miny - pad
+        and box[0] <= window[2]
+        and box[2] >= window[0]
+        and box[1] <= window[3]
+        and box[3] >= window[1]
     ]
-    return list(Municipality.objects.filter(code__in=near).only("code", "name", "svg_path", "bbox"))
+    found = Municipality.objects.filter(code__in=near).only("code", "name", "svg_path", "bbox")
+    return list(found), window
 
 
 def state_detail(code: str) -> dict[str, Any]:

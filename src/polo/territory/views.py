@@ -58,6 +58,7 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
         % {"name": municipality.name},
         highlight=municipality.code,
         points=points,
+        view_box=context["map_window"],
         links={
             m.code: reverse("territory:municipality", args=[m.code])
             for m in context["neighbours"]
