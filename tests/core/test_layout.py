@@ -113,3 +113,17 @@ def test_the_stylesheet_stays_small_and_covers_the_shared_vocabulary():
     assert ":focus-visible" in css
     assert "prefers-reduced-motion" in css
     assert "@media print" in css
+
+
+def test_messages_are_shown_in_a_status_region_with_their_level(db):
+    from tests import factories as f
+    from tests.conftest import client_for
+
+    staff = f.UserFactory(email="sin-totp@ejemplo.mx", role="facilitator")
+    response = client_for(staff).get("/", follow=True)  # staff without TOTP: sent to set it up
+    html = response.content.decode()
+    assert re.search(
+        r'<div role="status">\s*<ul class="messages">\s*<li class="message message-warning">'
+        r"Tu rol requiere verificación en dos pasos",
+        html,
+    )
