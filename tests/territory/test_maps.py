@@ -107,3 +107,18 @@ def test_region_colours_cycle_through_a_colour_blind_safe_palette():
 
 def test_the_programme_map_is_empty_without_boundaries():
     assert maps.programme_map_svg() == ""
+
+
+def test_territory_pages_work_before_any_boundary_is_loaded(as_visitor, organization):
+    municipality = organization.municipality
+    assert as_visitor.get("/territorio/").status_code == 200
+    for url in (
+        f"/territorio/regiones/{municipality.region.slug}/",
+        f"/territorio/estados/{municipality.state.code}/",
+        f"/territorio/municipios/{municipality.code}/",
+    ):
+        response = as_visitor.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<svg xmlns" not in html.split("<main")[1], url
+        assert municipality.name in html
