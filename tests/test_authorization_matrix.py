@@ -45,8 +45,14 @@ MATRIX: dict[str, Row] = {
     "core:home": Row(everyone(200)),
     "core:healthz": Row(everyone(200)),
     "core:job": Row(
-        {"visitor": LOGIN, "participant": 200, "editor": 404, "facilitator": 404,
-         "other_facilitator": 404, "coordinator": 200},
+        {
+            "visitor": LOGIN,
+            "participant": 200,
+            "editor": 404,
+            "facilitator": 404,
+            "other_facilitator": 404,
+            "coordinator": 200,
+        },
         kwargs=lambda w: {"job_id": w["job"].pk},
     ),
     "accounts:profile": Row(signed_in(200)),
@@ -58,6 +64,24 @@ MATRIX: dict[str, Row] = {
     "accounts:cancel": Row(signed_in(200)),
     "accounts:cancelled": Row(everyone(200)),
     "audit:index": Row(only_coordinator()),
+    "audit:record": Row(
+        only_coordinator(),
+        kwargs=lambda w: {
+            "app_label": "directory",
+            "model_name": "organization",
+            "pk": w["organization"].pk,
+        },
+    ),
+    "territory:regions": Row(everyone(200)),
+    "territory:region": Row(
+        everyone(200), kwargs=lambda w: {"slug": w["organization"].municipality.region.slug}
+    ),
+    "territory:state": Row(
+        everyone(200), kwargs=lambda w: {"code": w["organization"].municipality.state.code}
+    ),
+    "territory:municipality": Row(
+        everyone(200), kwargs=lambda w: {"code": w["organization"].municipality.code}
+    ),
     "directory:index": Row(everyone(200)),
     "directory:organization": Row(everyone(200), kwargs=lambda w: {"pk": w["organization"].pk}),
 }
@@ -93,8 +117,9 @@ def test_every_row_names_a_view():
 
 
 @pytest.fixture
-def world(participant, editor, facilitator, other_facilitator, coordinator, organization,
-          privacy_notice):
+def world(
+    participant, editor, facilitator, other_facilitator, coordinator, organization, privacy_notice
+):
     job = Job.objects.create(kind="test", title="Exportación", owner=participant)
     return {
         "visitor": None,

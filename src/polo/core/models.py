@@ -28,10 +28,16 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("tipo"), max_length=60)
     title = models.CharField(_("título"), max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="jobs", null=True, blank=True)
-    status = models.CharField(_("estado"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(_("mensaje"), blank=True)
@@ -75,8 +81,7 @@ class Job(models.Model):
         self.message = message
         self.result_url = result_url or self.result_url
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "message", "result_url", "finished_at",
-                                 "result_file"])
+        self.save(update_fields=["status", "message", "result_url", "finished_at", "result_file"])
 
     def fail(self, message: str) -> None:
         self.status = self.Status.FAILED

@@ -322,6 +322,9 @@ def _create_missing(batch: Batch, theme_ids: dict) -> int:
     ]
     if not new:
         return 0
+    theme_names = dict(Theme.objects.values_list("slug", "name"))
+    for org, themes in new:
+        org.refresh_search_fields(theme_names=[theme_names[slug] for slug in themes])
     created = Organization.objects.bulk_create([org for org, _themes in new], batch_size=2000)
     Through = Organization.themes.through
     links = [
