@@ -39,14 +39,16 @@ def other_region(db):
 
 @pytest.fixture
 def municipality(region):
-    return f.MunicipalityFactory(code="20067", name="Oaxaca de Juárez", state=region.state,
-                                 region=region)
+    return f.MunicipalityFactory(
+        code="20067", name="Oaxaca de Juárez", state=region.state, region=region
+    )
 
 
 @pytest.fixture
 def other_municipality(other_region):
-    return f.MunicipalityFactory(code="12041", name="Malinaltepec", state=other_region.state,
-                                 region=other_region)
+    return f.MunicipalityFactory(
+        code="12041", name="Malinaltepec", state=other_region.state, region=other_region
+    )
 
 
 @pytest.fixture
@@ -68,8 +70,9 @@ def editor(organization):
 
 @pytest.fixture
 def facilitator(region):
-    user = f.UserFactory(email="facilitador@ejemplo.mx", full_name="Luis Hernández",
-                         role=User.Role.FACILITATOR)
+    user = f.UserFactory(
+        email="facilitador@ejemplo.mx", full_name="Luis Hernández", role=User.Role.FACILITATOR
+    )
     user.regions.add(region)
     f.give_totp(user)
     return user
@@ -77,8 +80,11 @@ def facilitator(region):
 
 @pytest.fixture
 def other_facilitator(other_region):
-    user = f.UserFactory(email="facilitadora.montana@ejemplo.mx", full_name="Elena Flores",
-                         role=User.Role.FACILITATOR)
+    user = f.UserFactory(
+        email="facilitadora.montana@ejemplo.mx",
+        full_name="Elena Flores",
+        role=User.Role.FACILITATOR,
+    )
     user.regions.add(other_region)
     f.give_totp(user)
     return user
@@ -86,8 +92,12 @@ def other_facilitator(other_region):
 
 @pytest.fixture
 def coordinator(db):
-    user = f.UserFactory(email="coordinacion@ejemplo.mx", full_name="Marta Ruiz",
-                         role=User.Role.COORDINATOR, is_staff=True)
+    user = f.UserFactory(
+        email="coordinacion@ejemplo.mx",
+        full_name="Marta Ruiz",
+        role=User.Role.COORDINATOR,
+        is_staff=True,
+    )
     f.give_totp(user)
     return user
 

@@ -1,10 +1,10 @@
 """The `polo` command: Django's management commands under friendlier names.
 
-    polo serve        run the development server (runserver)
-    polo worker       run the background-task worker (db_worker)
-    polo demo         fill the database with demo data
-    polo load-territory   load the INEGI territory catalogue
-    polo <anything>   any other Django management command (migrate, check, ...)
+polo serve        run the development server (runserver)
+polo worker       run the background-task worker (db_worker)
+polo demo         fill the database with demo data
+polo load-territory   load the INEGI territory catalogue
+polo <anything>   any other Django management command (migrate, check, ...)
 """
 
 from __future__ import annotations
