@@ -1,10 +1,7 @@
-from django.urls import path
+"""The directory's URLs: each views module lists its own patterns."""
 
-from polo.directory import views
+from polo.directory.views import editing, io, public
 
 app_name = "directory"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-    path("organizaciones/<int:pk>/", views.organization_detail, name="organization"),
-]
+urlpatterns = [*public.urlpatterns, *editing.urlpatterns, *io.urlpatterns]

@@ -1,0 +1,189 @@
+"""Reads of the actor registry: the directory search shared by the page, the
+exports and the API, so that all three answer the same question the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from polo.directory.models import Organization
+
+MAX_QUERY_LENGTH = 200
+MAX_VALUES_PER_FILTER = 50
+
+SORTS = {
+    "relevance": _("Relevancia"),
+    "name": _("Nombre (A–Z)"),
+    "-name": _("Nombre (Z–A)"),
+    "-updated": _("Actualizadas recientemente"),
+    "founded": _("Año de fundación"),
+}
+
+
+class FilterError(ValueError):
+    """A parameter that cannot be understood; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a directory search asks for. Within one filter the values combine
+    with OR (any of these themes); different filters combine with AND."""
+
+    q: str = ""
+    kind: tuple[str, ...] = ()
+    theme: tuple[str, ...] = ()  # Theme.slug
+    population: tuple[str, ...] = ()  # Population.slug
+    language: tuple[str, ...] = ()  # Language.code
+    state: tuple[str, ...] = ()  # State.code (INEGI, two digits)
+    region: tuple[str, ...] = ()  # Region.slug
+    municipality: tuple[str, ...] = ()  # Municipality.code (INEGI, five digits)
+    sort: str = "relevance"
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    MULTI = ("kind", "theme", "population", "language", "state", "region", "municipality")
+
+    @classmethod
+    def from_params(cls, params: Any, *, strict: bool = False) -> DirectoryFilters:
+        """Read filters from a QueryDict (or a dict of lists/strings).
+
+        Values that cannot be right (an unknown kind or sort, a malformed INEGI
+        key, too many values) raise FilterError when ``strict`` (the API answers
+        400); otherwise they are dropped and listed in ``errors`` for the page.
+        Unknown slugs simply match nothing, as a search for them should.
+        """
+        errors: list[str] = []
+
+        def getlist(name: str) -> list[str]:
+            if hasattr(params, "getlist"):
+                raw = params.getlist(name)
+            else:
+                value = params.get(name, [])
+                raw = value if isinstance(value, list | tuple) else [value]
+            values: list[str] = []
+            for item in raw:
+                values.extend(part.strip() for part in str(item).split(",") if part.strip())
+            return values
+
+        def problem(message: str) -> None:
+            if strict:
+                raise FilterError(message)
+            errors.append(message)
+
+        q = " ".join((getlist("q") or [""])[0].split()) if getlist("q") else ""
+        q = "".join(char for char in q if char.isprintable())
+        if len(q) > MAX_QUERY_LENGTH:
+            problem(
+                str(
+                    _("La búsqueda es demasiado larga (máximo %(n)s caracteres).")
+                    % {"n": MAX_QUERY_LENGTH}
+                )
+            )
+            q = q[:MAX_QUERY_LENGTH]
+
+        values: dict[str, tuple[str, ...]] = {}
+        checks = {
+            "kind": lambda v: v in Organization.Kind.values,
+            "state": lambda v: len(v) == 2 and v.isdigit(),
+            "municipality": lambda v: len(v) == 5 and v.isdigit(),
+        }
+        for name in cls.MULTI:
+            items = list(dict.fromkeys(getlist(name)))
+            if len(items) > MAX_VALUES_PER_FILTER:
+                problem(str(_("Demasiados valores para el filtro «%(name)s».") % {"name": name}))
+                items = items[:MAX_VALUES_PER_FILTER]
+            check = checks.get(name)
+            good = []
+            for item in items:
+                if len(item) > 80 or (check and not check(item)):
+                    problem(
+                        str(
+                            _("Valor no válido para «%(name)s»: %(value)s")
+                            % {"name": name, "value": item[:80]}
+                        )
+                    )
+                else:
+                    good.append(item)
+            values[name] = tuple(good)
+
+        sort = (getlist("sort") or ["relevance"])[0]
+        if sort not in SORTS:
+            problem(str(_("Orden no válido: %(value)s") % {"value": sort[:40]}))
+            sort = "relevance"
+        return cls(q=q, sort=sort, errors=tuple(errors), **values)
+
+    def without(self, name: str) -> DirectoryFilters:
+        """The same search without one filter: a facet's counts ignore its own
+        selection, so that choosing one theme still shows the others."""
+        return replace(self, **{name: ()})
+
+    def as_params(self) -> list[tuple[str, str]]:
+        """For URLs: the filters that are set, in a stable order."""
+        params: list[tuple[str, str]] = []
+        if self.q:
+            params.append(("q", self.q))
+        for f in fields(self):
+            if f.name in self.MULTI:
+                params.extend((f.name, value) for value in getattr(self, f.name))
+        if self.sort != "relevance":
+            params.append(("sort", self.sort))
+        return params
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q and not any(getattr(self, name) for name in self.MULTI)
+
+
+def _through_exists(through, field_name: str, values: tuple[str, ...], lookup: str):
+    return Exists(
+        through.objects.filter(
+            organization=OuterRef("pk"), **{f"{field_name}__{lookup}__in": values}
+        )
+    )
+
+
+def organization_search(
+    filters: DirectoryFilters, *, base: QuerySet[Organization] | None = None
+) -> QuerySet[Organization]:
+    """Published organisations matching the filters, annotated with ``relevance``
+    and ordered as asked. Many-valued filters use EXISTS so that no row repeats
+    and counts stay exact."""
+    queryset = base if base is not None else Organization.objects.published()
+    queryset = queryset.search(filters.q) if filters.q else queryset
+    if filters.kind:
+        queryset = queryset.filter(kind__in=filters.kind)
+    if filters.theme:
+        queryset = queryset.filter(
+            _through_exists(Organization.themes.through, "theme", filters.theme, "slug")
+        )
+    if filters.population:
+        queryset = queryset.filter(
+            _through_exists(
+                Organization.populations.through, "population", filters.population, "slug"
+            )
+        )
+    if filters.language:
+        queryset = queryset.filter(
+            _through_exists(Organization.languages.through, "language", filters.language, "code")
+        )
+    if filters.state:
+        queryset = queryset.filter(municipality__state__code__in=filters.state)
+    if filters.region:
+        queryset = queryset.filter(municipality__region__slug__in=filters.region)
+    if filters.municipality:
+        queryset = queryset.filter(municipality__code__in=filters.municipality)
+    return queryset.order_by(*_ordering(filters))
+
+
+def _ordering(filters: DirectoryFilters) -> list[str]:
+    if filters.sort == "relevance":
+        return ["-relevance", "name", "pk"] if filters.q else ["name", "pk"]
+    return {
+        "name": ["name", "pk"],
+        "-name": ["-name", "-pk"],
+        "-updated": ["-updated_at", "pk"],
+        "founded": ["founded_year", "name", "pk"],
+    }[filters.sort]

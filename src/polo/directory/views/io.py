@@ -1,0 +1,3 @@
+"""Directory views: see urls.py. (Being written.)"""
+
+urlpatterns: list = []
