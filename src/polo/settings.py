@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "polo.accounts",
     "polo.directory",
     "polo.audit",
+    "polo.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

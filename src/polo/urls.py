@@ -15,6 +15,7 @@ urlpatterns = [
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),
+    path("api/v1/", include("polo.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""The public JSON API, /api/v1/ (being written)."""
+
+urlpatterns: list = []
