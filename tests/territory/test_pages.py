@@ -102,7 +102,7 @@ def test_the_region_page_escapes_what_coordinators_type(as_visitor):
 
 def test_region_pages_do_a_fixed_number_of_queries(as_visitor, django_assert_max_num_queries):
     for slug in ("valles-centrales", "acapulco", "montana"):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(8):
             page(as_visitor, f"/territorio/regiones/{slug}/")
 
 
@@ -139,7 +139,7 @@ def test_a_municipality_without_boundary_or_census_figures_still_has_a_page(as_v
 
 def test_municipality_pages_do_a_fixed_number_of_queries(as_visitor, django_assert_max_num_queries):
     for code in ("20067", "12001", "21114", "01001"):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(8):
             page(as_visitor, f"/territorio/municipios/{code}/")
 
 

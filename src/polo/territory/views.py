@@ -3,6 +3,8 @@
 Everything here is INEGI data or published directory data: visitors may read it.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +13,11 @@ from django.views.decorators.http import require_safe
 
 from polo.territory import maps, selectors
 from polo.territory.geo import project
+
+
+def _directory_url(**filters: str) -> str:
+    """The directory's search, filtered to a place."""
+    return f"{reverse('directory:index')}?{urlencode(filters)}"
 
 
 @require_safe
@@ -24,6 +31,10 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.region_detail(slug)
     region = context["region"]
+    context["directory_url"] = _directory_url(region=region.slug)
+    context["more_organizations"] = context["totals"]["organizations"] > len(
+        context["organizations"]
+    )
     colour = maps.region_colour(maps.region_positions().get(region.pk, 1))
     context["map"] = maps.render_map(
         context["municipalities"],
@@ -43,6 +54,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = selectors.municipality_detail(code)
     municipality = context["municipality"]
+    context["directory_url"] = _directory_url(municipality=municipality.code)
     points = [
         maps.MapPoint(*project(c.longitude, c.latitude), label=c.name)
         for c in context["communities"]
