@@ -12,6 +12,7 @@ _axe = Axe()
 
 
 def serious_violations(page) -> list[dict]:
+    """The serious and critical WCAG 2.1 A/AA violations on the page as it stands."""
     results = _axe.run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
@@ -19,8 +20,9 @@ def serious_violations(page) -> list[dict]:
     return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 
-def describe(violations: list[dict], url: str) -> str:
-    lines = [f"{len(violations)} serious or critical WCAG 2.1 AA violation(s) on {url}:"]
+def describe(violations: list[dict], where: str) -> str:
+    """Each violation with its rule id, impact, help and every offending element."""
+    lines = [f"{where}: {len(violations)} serious or critical WCAG 2.1 AA violation(s)"]
     for violation in violations:
         lines.append(
             f"- {violation['id']} ({violation['impact']}): {violation['help']}"
@@ -36,7 +38,21 @@ def describe(violations: list[dict], url: str) -> str:
 
 
 def assert_accessible(page) -> None:
-    """Fails listing every serious or critical WCAG 2.1 A/AA violation on the page as it
-    stands (rule id, impact, help, and each offending element)."""
+    """Fails listing every serious or critical WCAG 2.1 A/AA violation on the page."""
     violations = serious_violations(page)
     assert not violations, describe(violations, page.url)
+
+
+def assert_all_accessible(page, paths: dict[str, str], *, status: int = 200) -> None:
+    """Visits each page in turn and fails once, at the end, listing the violations of
+    every page that has any (so one run shows all the work to do, not the first page's)."""
+    reports = []
+    for name, path in paths.items():
+        response = page.goto(path)
+        assert response is not None and response.status == status, (
+            f"{name} ({path}) answered {response and response.status}, not {status}"
+        )
+        violations = serious_violations(page)
+        if violations:
+            reports.append(describe(violations, f"{name} ({path})"))
+    assert not reports, "\n\n".join(reports)

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
+
+from tests import factories as f
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work on these machines: drive the
@@ -140,3 +143,46 @@ def participant_page(new_context, participant, live_server):
     context = new_context()
     log_in(context, participant, live_server)
     return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The live server shares this process's local-memory cache: drawn maps and
+    # allauth's rate-limit counters must not leak from one test's database to the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def square(x: int, y: int, size: int = 4_000) -> dict:
+    """A square boundary in map units, enough for the maps to draw and link it."""
+    return {
+        "svg_path": f"M{x} {y}L{x + size} {y}L{x + size} {y + size}L{x} {y + size}Z",
+        "bbox": [x, y, x + size, y + size],
+        "label_point": [x + size // 2, y + size // 2],
+    }
+
+
+@pytest.fixture
+def programme(region, other_region, municipality, other_municipality, organization, privacy_notice):
+    """Rows for every public page to show real content: two regions in two states, drawn
+    municipalities (so the maps and their links appear), a community, a published
+    organisation and a current privacy notice."""
+    for place, (x, y) in ((municipality, (0, 0)), (other_municipality, (0, 8_000))):
+        for field, value in square(x, y).items():
+            setattr(place, field, value)
+        place.save()
+    f.MunicipalityFactory(
+        code="20068",
+        name="Santa Lucía del Camino",
+        state=region.state,
+        region=region,
+        **square(4_000, 0),
+    )
+    f.CommunityFactory(municipality=municipality, name="San Felipe del Agua")
+    return {
+        "region": region,
+        "municipality": municipality,
+        "organization": organization,
+        "notice": privacy_notice,
+    }

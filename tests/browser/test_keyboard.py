@@ -1,5 +1,5 @@
-"""Keyboard use: the skip link comes first and works; everything on the home page is
-reachable with Tab and shows where the focus is."""
+"""Keyboard use: the skip link comes first and works; everything on the home page (and on
+a region page, whose map is made of links) is reachable with Tab and shows the focus."""
 
 from __future__ import annotations
 
@@ -32,9 +32,12 @@ el => {
 """
 
 
-@pytest.fixture
-def home(page, region, municipality, organization):
-    page.goto("/")
+@pytest.fixture(params=["home", "region"])
+def home(request, page, programme):
+    """The home page, and a region page for its map made of links."""
+    path = "/" if request.param == "home" else programme["region"].get_absolute_url()
+    response = page.goto(path)
+    assert response is not None and response.status == 200
     return page
 
 
@@ -57,19 +60,22 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(hom
     assert home.evaluate("document.activeElement.tagName") == "MAIN"
 
 
-def test_every_interactive_element_on_the_home_page_is_reachable_by_tab(home):
+def test_every_interactive_element_is_reachable_by_tab_and_shows_the_focus(home):
     expected = home.evaluate_handle(FOCUSABLE)
     count = home.evaluate("elements => elements.length", expected)
-    assert count > 3, "the home page has almost nothing to reach"
+    assert count > 3, "the page has almost nothing to reach"
     home.evaluate("elements => elements.forEach((el, i) => el.dataset.tabProbe = i)", expected)
 
-    reached = []
+    reached, unmarked = [], []
     for _ in range(count + 1):
         home.keyboard.press("Tab")
         probe = home.evaluate("document.activeElement.dataset.tabProbe ?? null")
         if probe is None or (reached and int(probe) == reached[0]):
             break
         reached.append(int(probe))
+        style = home.locator(":focus").evaluate(FOCUS_STYLE)
+        if not (style["outline"] or style["shadow"]):
+            unmarked.append(style["describe"])
 
     missing = sorted(set(range(count)) - set(reached))
     names = home.evaluate(
@@ -78,17 +84,4 @@ def test_every_interactive_element_on_the_home_page_is_reachable_by_tab(home):
     )
     assert not missing, "not reachable by Tab:\n" + "\n".join(names)
     assert reached[0] == 0, "the skip link is not the first element in the tab order"
-
-
-def test_every_element_on_the_home_page_shows_a_visible_focus_indicator(home):
-    count = home.evaluate(f"({FOCUSABLE})().length")
-    unmarked = []
-    for _ in range(count):
-        home.keyboard.press("Tab")
-        focused = home.locator(":focus")
-        if focused.count() == 0:
-            break
-        style = focused.evaluate(FOCUS_STYLE)
-        if not (style["outline"] or style["shadow"]):
-            unmarked.append(style["describe"])
     assert not unmarked, "no visible focus outline on:\n" + "\n".join(unmarked)

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
-PAGES = {
-    "home": lambda rows: "/",
-    "login": lambda rows: "/cuentas/login/",
-    "signup": lambda rows: "/cuentas/signup/",
-    "directory": lambda rows: "/directorio/",
-    "region": lambda rows: rows["region"].get_absolute_url(),
-}
+from tests.browser.test_accessibility import public_pages
 
 
-@pytest.fixture
-def rows(region, municipality, organization, privacy_notice):
-    return {"region": region, "municipality": municipality}
-
-
-@pytest.mark.parametrize("path_of", PAGES.values(), ids=PAGES.keys())
-def test_the_page_requests_nothing_from_other_hosts(page, live_server, rows, path_of):
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(path_of(rows), wait_until="networkidle")
-
+def test_pages_request_nothing_from_other_hosts(page, live_server, programme):
     own = urlsplit(live_server.url).netloc
-    assert requested and urlsplit(requested[0]).netloc == own
-    foreign = [
-        url for url in requested if urlsplit(url).scheme != "data" and urlsplit(url).netloc != own
-    ]
-    assert not foreign, f"{page.url} fetched from other hosts: {foreign}"
+    requested: dict[str, list[str]] = {}
+    current = {"page": ""}
+    page.on("request", lambda request: requested[current["page"]].append(request.url))
+
+    for name, path in public_pages(programme).items():
+        current["page"] = name
+        requested[name] = []
+        # Assets (styles, scripts, images, fonts) load before the load event; the home
+        # page also waits for the network to settle, for anything fetched afterwards.
+        page.goto(path, wait_until="networkidle" if path == "/" else "load")
+
+    assert all(urls and urlsplit(urls[0]).netloc == own for urls in requested.values())
+    foreign = {
+        name: [u for u in urls if urlsplit(u).scheme != "data" and urlsplit(u).netloc != own]
+        for name, urls in requested.items()
+    }
+    foreign = {name: urls for name, urls in foreign.items() if urls}
+    assert not foreign, f"pages fetched from other hosts: {foreign}"
