@@ -58,10 +58,8 @@ def test_pages_in_english_have_no_serious_accessibility_violations(english_page,
 
 
 def test_pages_on_a_phone_have_no_serious_accessibility_violations(phone_page, programme):
-    pages = public_pages(programme)
-    assert_all_accessible(
-        phone_page, {name: pages[name] for name in ("home", "signup", "region", "municipality")}
-    )
+    # Narrow screens bring their own problems: wide tables that scroll, menus that wrap.
+    assert_all_accessible(phone_page, public_pages(programme))
 
 
 def test_pages_on_a_phone_do_not_scroll_sideways(phone_page, programme):
