@@ -536,7 +536,17 @@ class ContactForm(forms.Form):
         return value
 
 
-class BaseContactFormSet(forms.BaseFormSet):
+class _EveryRowFormSet(forms.BaseFormSet):
+    """Every row is read, whatever its initial value: a row the person left as
+    it was is still wanted (Django would skip an unchanged extra row, and the
+    contacts are replaced by what the formset holds)."""
+
+    def _construct_form(self, i, **kwargs):
+        kwargs["empty_permitted"] = False
+        return super()._construct_form(i, **kwargs)
+
+
+class BaseContactFormSet(_EveryRowFormSet):
     def contacts(self) -> list[dict[str, Any]]:
         rows, seen = [], set()
         for form in self.forms:
@@ -581,7 +591,7 @@ class IdentifierForm(forms.Form):
         return cleaned
 
 
-class BaseIdentifierFormSet(forms.BaseFormSet):
+class BaseIdentifierFormSet(_EveryRowFormSet):
     def identifiers(self) -> list[dict[str, str]]:
         rows, seen = [], set()
         for form in self.forms:
