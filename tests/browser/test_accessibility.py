@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.browser.axe import assert_all_accessible
+from tests.browser.axe import assert_all_accessible, describe, serious_violations
 
 
 def public_pages(programme) -> dict[str, str]:
@@ -97,3 +97,35 @@ def test_the_stylesheet_loads_in_the_browser(page, programme):
         "Array.from(document.styleSheets).reduce((n, sheet) => n + sheet.cssRules.length, 0)"
     )
     assert rules > 0, "the stylesheet loaded but holds no rules"
+
+
+def test_forms_showing_their_errors_have_no_serious_accessibility_violations(page, programme):
+    """Errors are where forms most often lose their labels and associations."""
+    reports = []
+    for name, url_name, values in [
+        ("signup", "account_signup", {"email": "no-es-un-correo", "password1": "corta"}),
+        ("login", "account_login", {"login": "nadie@ejemplo.mx", "password": "equivocada"}),
+        ("password reset", "account_reset_password", {"email": "no-es-un-correo"}),
+    ]:
+        page.goto(reverse(url_name))
+        form = page.locator("main form").filter(has=page.locator("[type=submit]")).last
+        # Let the server, not the browser, judge the input: that is the page under test.
+        form.evaluate("form => form.noValidate = true")
+        for field, value in values.items():
+            form.locator(f"[name={field}]").fill(value)
+        form.locator("[type=submit]").last.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(reverse(url_name)), f"{name} accepted bad input"
+        assert page.locator("main .errorlist").first.is_visible(), f"{name} shows no error"
+        # Each field marked invalid points its screen-reader description at its error.
+        unexplained = page.evaluate(
+            """() => Array.from(document.querySelectorAll('[aria-invalid="true"]'))
+                .filter(field => !(field.getAttribute('aria-describedby') || '').split(/\\s+/)
+                    .some(id => document.getElementById(id)?.classList.contains('errorlist')))
+                .map(field => field.name)"""
+        )
+        assert not unexplained, f"{name}: invalid fields without their error: {unexplained}"
+        violations = serious_violations(page)
+        if violations:
+            reports.append(describe(violations, f"{name} with errors"))
+    assert not reports, "\n\n".join(reports)
