@@ -84,6 +84,15 @@ MATRIX: dict[str, Row] = {
     ),
     "directory:index": Row(everyone(200)),
     "directory:organization": Row(everyone(200), kwargs=lambda w: {"pk": w["organization"].pk}),
+    "api:api-root": Row(everyone(200)),
+    "api:openapi-json": Row(everyone(200)),
+    "api:organization_list": Row(everyone(200)),
+    "api:organization_detail": Row(everyone(200), kwargs=lambda w: {"id": w["organization"].pk}),
+    "api:theme_list": Row(everyone(200)),
+    "api:population_list": Row(everyone(200)),
+    "api:language_list": Row(everyone(200)),
+    "api:region_list": Row(everyone(200)),
+    "api:municipality_list": Row(everyone(200)),
 }
 
 # Views of Polo's apps that the matrix leaves out on purpose, with the reason.

@@ -26,6 +26,7 @@ ALLOWED_PREFIXES = (
     "/cuenta/cancelada/",
     "/i18n/",
     "/healthz",
+    "/api/",
     "/static/",
     "/media/",
 )

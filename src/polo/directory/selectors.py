@@ -57,7 +57,7 @@ class DirectoryFilters:
         """
         errors: list[str] = []
 
-        def getlist(name: str) -> list[str]:
+        def getlist(name: str, *, split: bool = True) -> list[str]:
             if hasattr(params, "getlist"):
                 raw = params.getlist(name)
             else:
@@ -65,7 +65,10 @@ class DirectoryFilters:
                 raw = value if isinstance(value, list | tuple) else [value]
             values: list[str] = []
             for item in raw:
-                values.extend(part.strip() for part in str(item).split(",") if part.strip())
+                # Control characters (a NUL breaks PostgreSQL) never reach a query.
+                clean = "".join(char for char in str(item) if char.isprintable())
+                parts = clean.split(",") if split else [clean]
+                values.extend(part.strip() for part in parts if part.strip())
             return values
 
         def problem(message: str) -> None:
@@ -73,8 +76,7 @@ class DirectoryFilters:
                 raise FilterError(message)
             errors.append(message)
 
-        q = " ".join((getlist("q") or [""])[0].split()) if getlist("q") else ""
-        q = "".join(char for char in q if char.isprintable())
+        q = " ".join((getlist("q", split=False) or [""])[0].split())
         if len(q) > MAX_QUERY_LENGTH:
             problem(
                 str(
@@ -87,8 +89,8 @@ class DirectoryFilters:
         values: dict[str, tuple[str, ...]] = {}
         checks = {
             "kind": lambda v: v in Organization.Kind.values,
-            "state": lambda v: len(v) == 2 and v.isdigit(),
-            "municipality": lambda v: len(v) == 5 and v.isdigit(),
+            "state": lambda v: len(v) == 2 and v.isascii() and v.isdigit(),
+            "municipality": lambda v: len(v) == 5 and v.isascii() and v.isdigit(),
         }
         for name in cls.MULTI:
             items = list(dict.fromkeys(getlist(name)))
