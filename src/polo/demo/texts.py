@@ -147,3 +147,74 @@ def academic_description(*, name: str, municipality: str, state: str) -> str:
         "el programa: sus estudiantes participan en los foros, el diagnóstico participativo y "
         "el diplomado en ciudadanía, construcción de paz y políticas públicas."
     )
+
+
+# Key communities (A1.2): why the programme maps them, by what the region lives.
+KEY_COMMUNITY_REASONS = {
+    "valles-centrales": [
+        "Asamblea comunitaria activa que decide por usos y costumbres; interés en la consulta "
+        "ciudadana sobre el agua.",
+        "Comunidad zapoteca con alta migración de jóvenes a Estados Unidos y a la capital.",
+        "Mujeres artesanas organizadas en cooperativas que buscan acceso a mercados justos.",
+        "Conflicto agrario con la comunidad vecina; comités que piden mediación.",
+    ],
+    "mixteca-huajuapan": [
+        "Comunidad mixteca expulsora de migrantes; hogares encabezados por mujeres.",
+        "Escasez de agua y erosión del suelo; comité de agua que busca apoyo técnico.",
+        "Escuela comunitaria que enseña en tu'un savi y pide materiales en su lengua.",
+    ],
+    "tehuacan": [
+        "Trabajadoras y trabajadores de la maquila textil con jornadas largas y poca protección.",
+        "Comunidad popoloca que defiende sus manantiales frente a las granjas industriales.",
+        "Jóvenes sin acceso a educación media superior en la localidad.",
+    ],
+    "puebla": [
+        "Colonia periférica de la zona metropolitana con rezago en servicios y alta inseguridad.",
+        "Junta auxiliar con tradición de participación vecinal y presupuesto participativo.",
+        "Comunidad nahua conurbada que mantiene sus fiestas y su asamblea.",
+    ],
+    "acapulco": [
+        "Colonia afectada por huracanes; comités de vecinos para la reconstrucción.",
+        "Comunidad afromexicana de la costa que busca reconocimiento y servicios.",
+        "Zona con presencia del crimen organizado; iniciativas juveniles de paz.",
+    ],
+    "montana": [
+        "Comunidad me'phaa con alta marginación; parteras y promotoras de salud comunitaria.",
+        "Jornaleras y jornaleros agrícolas que migran cada temporada al noroeste del país.",
+        "Policía comunitaria y autoridades agrarias que defienden el territorio.",
+        "Comunidad nahua sin clínica; traslados de horas para atender partos.",
+    ],
+}
+
+KEY_COMMUNITY_NOTES = [
+    "Cuenta con escuela primaria y telesecundaria; el centro de salud más cercano está en la "
+    "cabecera municipal.",
+    "Se organiza en comités (agua, escuela, fiestas) y en asamblea general cada mes.",
+    "Buena parte de la población trabaja en el campo; la señal de teléfono es intermitente.",
+    "Hay un grupo de mujeres que se reúne cada semana y una radio comunitaria.",
+]
+
+STREETS = [
+    "Av. Independencia",
+    "Calle Morelos",
+    "Calle Hidalgo",
+    "Av. Juárez",
+    "Calle Guerrero",
+    "Calle 5 de Mayo",
+    "Calle Allende",
+    "Av. Reforma",
+    "Calle Aldama",
+    "Calle Matamoros",
+    "Calle Zaragoza",
+    "Privada de las Flores",
+]
+NEIGHBOURHOODS = [
+    "Centro",
+    "Barrio de San Juan",
+    "Col. Reforma",
+    "Col. Emiliano Zapata",
+    "Barrio de Guadalupe",
+    "Col. Benito Juárez",
+    "Col. Las Flores",
+    "Barrio de la Soledad",
+]
