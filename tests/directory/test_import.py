@@ -581,3 +581,13 @@ def test_a_background_preview_of_a_bad_file_fails_the_job_with_the_reason(
     job = Job.objects.get(kind=JOB_IMPORT)
     assert job.status == Job.Status.FAILED
     assert "más de 2 filas" in job.message
+
+
+def test_it_reads_excel_unicode_text_utf16_tab_separated_and_short_keys(
+    as_facilitator, municipality
+):
+    text = "nombre\ttipo\tclave municipio\testado\nColectivo Tab\tcolectivo\t067\tOaxaca\n"
+    job_id, page = preview(as_facilitator, text.encode("utf-16"))
+    assert "UTF-16" in page and "tabulador" in page
+    confirm(as_facilitator, job_id)
+    assert Organization.objects.get(name="Colectivo Tab").municipality == municipality

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.duplicates import DuplicateIndex
+from polo.directory.importing.catalogue import Catalogue
 from polo.directory.importing.common import Progress, _chunks, _key, msg
 from polo.directory.importing.reading import field_for_header, map_columns, open_table
-from polo.directory.importing.rows import Catalogue, Row, RowReader, read_rows
+from polo.directory.importing.rows import Row, RowReader, read_rows
 from polo.directory.models import Identifier, Organization
 
 # ---- the plan ---------------------------------------------------------------------------
