@@ -276,7 +276,7 @@ def directory_facets(filters: DirectoryFilters, *, path: str) -> FacetSet:
             )
         values.sort(key=_facet_order(name))
         note = ""
-        if name == "municipality":
+        if name == "municipality" and len(counts) >= MUNICIPALITY_TOP:
             note = _("Los %(n)s municipios con más resultados.") % {"n": MUNICIPALITY_TOP}
         facets.append(Facet(name=name, label=str(LABELS[name]), values=values, note=str(note)))
     return FacetSet(facets=facets, active=active_filters(filters, path=path, facets=facets))
