@@ -518,3 +518,24 @@ def test_identifiers_are_kept_and_a_taken_one_is_refused(
         profile_data(organization=organization, identifiers=[("RFC", "XAXX010101000")]),
     )
     assert response.context["forms"].identifiers.errors[0]
+
+
+def test_an_archived_organisation_is_edited_only_by_programme_staff(
+    as_editor, as_coordinator, organization
+):
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.ARCHIVED)
+
+    response = as_editor.post(
+        edit_url(organization), profile_data(organization=organization, acronym="ARCH")
+    )
+
+    assert response.status_code == 200
+    assert "archivada" in response.content.decode()
+    organization.refresh_from_db()
+    assert organization.acronym == ""
+    assert not ProfileRevision.objects.exists()
+    as_coordinator.post(
+        edit_url(organization), profile_data(organization=organization, acronym="ARCH")
+    )
+    organization.refresh_from_db()
+    assert organization.acronym == "ARCH"
