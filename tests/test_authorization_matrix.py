@@ -83,6 +83,7 @@ MATRIX: dict[str, Row] = {
         everyone(200), kwargs=lambda w: {"code": w["organization"].municipality.code}
     ),
     "directory:index": Row(everyone(200)),
+    "directory:map": Row(everyone(200)),
     "directory:organization": Row(everyone(200), kwargs=lambda w: {"pk": w["organization"].pk}),
     "api:api-root": Row(everyone(200)),
     "api:openapi-json": Row(everyone(200)),
