@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polo.core.models import Job
+from polo.directory.models import Alliance, NetworkMembership, ProfileRevision
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -39,6 +40,30 @@ def signed_in(status: int, visitor: int | str = LOGIN) -> dict[str, int | str]:
 
 def only_coordinator(denied: int = 403) -> dict[str, int | str]:
     return {"visitor": LOGIN, **dict.fromkeys(ROLES[1:5], denied), "coordinator": 200}
+
+
+def steward_or_editor(status: int) -> dict[str, int | str]:
+    """The organisation's editor, the facilitator of its region and coordinators."""
+    return {
+        "visitor": LOGIN,
+        "participant": 403,
+        "editor": status,
+        "facilitator": status,
+        "other_facilitator": 403,
+        "coordinator": status,
+    }
+
+
+def steward(status: int) -> dict[str, int | str]:
+    """Reviewers: the facilitator of the organisation's region and coordinators."""
+    return {
+        "visitor": LOGIN,
+        "participant": 403,
+        "editor": 403,
+        "facilitator": status,
+        "other_facilitator": 403,
+        "coordinator": status,
+    }
 
 
 MATRIX: dict[str, Row] = {
@@ -84,6 +109,94 @@ MATRIX: dict[str, Row] = {
     ),
     "directory:index": Row(everyone(200)),
     "directory:map": Row(everyone(200)),
+    "directory:propose": Row(signed_in(200)),
+    "directory:organization_edit": Row(
+        steward_or_editor(200), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:organization_submit": Row(
+        steward_or_editor(302), kwargs=lambda w: {"pk": w["organization"].pk}, method="post"
+    ),
+    "directory:organization_members": Row(
+        steward_or_editor(200), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:membership_remove": Row(
+        steward_or_editor(302),
+        kwargs=lambda w: {
+            "pk": w["organization"].pk,
+            "membership_pk": w["editor"].memberships.get().pk,
+        },
+        method="post",
+    ),
+    "directory:organization_networks": Row(
+        steward_or_editor(200), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:network_membership_end": Row(
+        steward_or_editor(302),
+        kwargs=lambda w: {
+            "pk": w["organization"].pk,
+            "link_pk": NetworkMembership.objects.create(
+                network=f.OrganizationFactory(
+                    kind="network", municipality=w["organization"].municipality
+                ),
+                member=w["organization"],
+            ).pk,
+        },
+        method="post",
+    ),
+    "directory:organization_alliances": Row(
+        steward_or_editor(200), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:alliance_action": Row(
+        steward_or_editor(302),
+        kwargs=lambda w: {
+            "pk": w["organization"].pk,
+            "alliance_pk": Alliance.objects.create(
+                source=f.OrganizationFactory(municipality=w["organization"].municipality),
+                target=w["organization"],
+                kind="agreement",
+            ).pk,
+            "action": "confirmar",
+        },
+        method="post",
+    ),
+    "directory:organization_history": Row(
+        only_coordinator(), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:organization_revert": Row(
+        only_coordinator(),
+        kwargs=lambda w: {
+            "pk": w["organization"].pk,
+            "history_id": w["organization"].history.latest().history_id,
+        },
+    ),
+    "directory:review_queue": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 403,
+            "editor": 403,
+            "facilitator": 200,
+            "other_facilitator": 200,
+            "coordinator": 200,
+        }
+    ),
+    "directory:organization_review": Row(
+        steward(200), kwargs=lambda w: {"pk": w["organization"].pk}
+    ),
+    "directory:revision_review": Row(
+        steward(200),
+        kwargs=lambda w: {
+            "revision_pk": ProfileRevision.objects.create(
+                organization=w["organization"], data={"acronym": "MV"}, submitted_by=w["editor"]
+            ).pk
+        },
+    ),
+    "directory:merge": Row(only_coordinator()),
+    "directory:key_community_edit": Row(
+        steward(200),
+        kwargs=lambda w: {
+            "community_pk": f.CommunityFactory(municipality=w["organization"].municipality).pk
+        },
+    ),
     "directory:organization": Row(everyone(200), kwargs=lambda w: {"pk": w["organization"].pk}),
     "api:api-root": Row(everyone(200)),
     "api:openapi-json": Row(everyone(200)),
