@@ -6,3 +6,8 @@ class DirectoryConfig(AppConfig):
     name = "polo.directory"
     label = "directory"
     verbose_name = _("Directorio")
+
+    def ready(self) -> None:
+        from polo.directory import services
+
+        services.register_personal_data()

@@ -38,6 +38,14 @@ def is_published(user, organization) -> bool:
     return organization is not None and organization.is_published
 
 
+@rules.predicate
+def facilitates_community_region(user, community) -> bool:
+    if community is None or not is_active_user(user) or not user.is_facilitator:
+        return False
+    region_id = community.municipality.region_id
+    return region_id is not None and user.regions.filter(pk=region_id).exists()
+
+
 is_steward = facilitates_organization_region | is_coordinator
 
 rules.add_perm("directory.view_organization", is_published | is_organization_editor | is_steward)
@@ -47,6 +55,7 @@ rules.add_perm("directory.review_organization", is_steward)
 rules.add_perm("directory.propose_organization", rules.always_allow)
 rules.add_perm("directory.review_queue", is_facilitator | is_coordinator)
 rules.add_perm("directory.import_organizations", is_facilitator | is_coordinator)
+rules.add_perm("directory.edit_key_community", facilitates_community_region | is_coordinator)
 rules.add_perm("directory.merge_organization", is_coordinator)
 rules.add_perm("directory.revert_organization", is_coordinator)
 

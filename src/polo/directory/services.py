@@ -35,7 +35,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from polo.accounts import personal_data
-from polo.accounts.rules import facilitates_region, is_coordinator
 from polo.directory.duplicates import DuplicateMatch, find_duplicates
 from polo.directory.models import (
     Alliance,
@@ -163,11 +162,6 @@ def _require(user: User, perm: str, obj: Any = None) -> None:
 
 def can_review(user: User, organization: Organization) -> bool:
     return user.has_perm("directory.review_organization", organization)
-
-
-def can_edit_key_community(user: User, community: Community) -> bool:
-    """Facilitators of the community's region and coordinators."""
-    return is_coordinator(user) or facilitates_region(user, community.municipality.region)
 
 
 # --- the profile as data ------------------------------------------------------------
@@ -658,9 +652,6 @@ def register_personal_data() -> None:
     personal_data.register_anonymizer(anonymize_memberships)
 
 
-register_personal_data()
-
-
 # --- networks ---------------------------------------------------------------------
 
 
@@ -840,7 +831,7 @@ def key_community_set(
     notes: str = "",
 ) -> KeyCommunity:
     """Mark a community as key (A1.2), with why, its languages and who works there."""
-    if not can_edit_key_community(by, community):
+    if not by.has_perm("directory.edit_key_community", community):
         raise PermissionDenied("directory.edit_key_community")
     why = _reason(gettext("Comunidad clave, por %(who)s"), who=_who(by))
     key = KeyCommunity.objects.select_for_update().filter(community=community).first()
@@ -864,7 +855,7 @@ def key_community_set(
 
 @transaction.atomic
 def key_community_unset(*, community: Community, by: User) -> None:
-    if not can_edit_key_community(by, community):
+    if not by.has_perm("directory.edit_key_community", community):
         raise PermissionDenied("directory.edit_key_community")
     why = _reason(gettext("Deja de ser comunidad clave, por %(who)s"), who=_who(by))
     for key in KeyCommunity.objects.filter(community=community):

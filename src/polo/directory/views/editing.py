@@ -629,7 +629,7 @@ def key_community_edit(request: HttpRequest, community_pk: int) -> HttpResponse:
         Community.objects.select_related("municipality__region", "municipality__state"),
         pk=community_pk,
     )
-    if not services.can_edit_key_community(request.user, community):
+    if not request.user.has_perm("directory.edit_key_community", community):
         raise PermissionDenied
     key = KeyCommunity.objects.filter(community=community).first()
     initial = (
