@@ -11,4 +11,5 @@ isolated database that ``python -m bench`` creates and fills itself.
 
 MODULES: list[str] = [
     "bench.core",
+    "bench.directory",
 ]

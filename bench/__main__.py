@@ -3,6 +3,7 @@
     python -m bench                 programme scale, then the national set (50,000 orgs)
     python -m bench --quick         fewer requests and a smaller national set (a smoke run)
     python -m bench --scale programme --requests 200
+    python -m bench --scale national --only directory   one area's benchmarks only
 
 The database is a fresh SQLite file under var/bench/ (removed first), or, when
 BENCH_DATABASE_URL names a PostgreSQL server, a database ``polo_bench`` created
@@ -51,6 +52,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the benchmark database afterwards"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="AREA",
+        help="measure only this area's module (bench/AREA.py); may be repeated",
+    )
     args = parser.parse_args(argv)
     if args.requests is None:
         args.requests = 10 if args.quick else 100
@@ -60,6 +67,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.national_size = 5_000 if args.quick else 50_000
     if args.requests < 1 or args.warmup < 0 or args.national_size < 0:
         parser.error("--requests must be at least 1; --warmup and --national-size not negative")
+    if args.only:
+        from bench import MODULES
+
+        args.only = [name if name.startswith("bench.") else f"bench.{name}" for name in args.only]
+        unknown = [name for name in args.only if name not in MODULES]
+        if unknown:
+            parser.error(f"unknown area: {', '.join(unknown)} (areas: {', '.join(MODULES)})")
     return args
 
 
@@ -81,9 +95,12 @@ def prepare_database() -> tuple[str, Callable[[], None]]:
     parsed = urlparse(server)
     if parsed.scheme not in {"postgres", "postgresql"}:
         sys.exit("BENCH_DATABASE_URL must be a postgres:// URL")
-    admin_url = urlunparse(
-        parsed._replace(path=parsed.path if parsed.path not in {"", "/"} else "/postgres")
-    )
+    # The server's maintenance database creates and drops the benchmark one; a URL
+    # that names the benchmark database itself (…/polo_bench) means the same server.
+    admin_db = parsed.path.strip("/")
+    if admin_db in {"", BENCH_DB_NAME}:
+        admin_db = "postgres"
+    admin_url = urlunparse(parsed._replace(path=f"/{admin_db}"))
     bench_url = urlunparse(parsed._replace(path=f"/{BENCH_DB_NAME}"))
 
     def admin(sql: str) -> None:
@@ -165,28 +182,37 @@ def capture_queries():
     return CaptureQueriesContext(connection)
 
 
-def run_modules(ctx, results: dict) -> None:
+def run_modules(ctx, results: dict, only: list[str] | None = None) -> None:
     from bench import MODULES
     from bench.harness import measure_page, time_operation
 
+    def measure(page):
+        result = measure_page(
+            page,
+            ctx,
+            client_for=client_for,
+            asset_bytes=lambda url, client: asset_bytes(url, client, ctx.notes),
+            capture_queries=capture_queries,
+        )
+        if result.status != page.status:
+            results["failures"].append(
+                f"{page.name} ({page.url}) answered {result.status}, expected {page.status}"
+            )
+        results["pages"].append(result)
+        print(f"  {ctx.scale}: {page.name} {result.stats()['median']:.1f} ms", flush=True)
+        return result
+
+    ctx.measure_page = measure
     for name in MODULES:
+        if only and name not in only:
+            continue
         module = importlib.import_module(name)
         for page in getattr(module, "pages", lambda ctx: [])(ctx):
-            result = measure_page(
-                page,
-                ctx,
-                client_for=client_for,
-                asset_bytes=lambda url, client: asset_bytes(url, client, ctx.notes),
-                capture_queries=capture_queries,
-            )
-            if result.status != page.status:
-                results["failures"].append(
-                    f"{page.name} ({page.url}) answered {result.status}, expected {page.status}"
-                )
-            results["pages"].append(result)
-            print(f"  {ctx.scale}: {page.name} {result.stats()['median']:.1f} ms", flush=True)
+            measure(page)
         for operation in getattr(module, "operations", lambda ctx: [])(ctx):
             results["operations"].append(time_operation(operation, ctx.scale))
+        for section in getattr(module, "sections", lambda ctx: [])(ctx):
+            results["sections"].append((ctx.scale, section))
 
 
 def analyze() -> None:
@@ -209,6 +235,13 @@ def timed(label: str, setup: list, run: Callable[[], object]) -> None:
 # -- the report -------------------------------------------------------------------
 
 
+def load_average() -> str:
+    """The machine's load (1, 5 and 15 minutes) against its CPUs: other processes
+    share it, and the figures are only as quiet as it is."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
 def report(results: dict, setup: list, args: argparse.Namespace, database: str) -> str:
     from bench.harness import BUDGET_ASSETS, BUDGET_BYTES, kb, table
 
@@ -218,6 +251,8 @@ def report(results: dict, setup: list, args: argparse.Namespace, database: str) 
     parts = [
         f"Polo benchmarks · {database} · Python {platform.python_version()} · "
         f"{args.requests} requests per page after {args.warmup} warm-up",
+        f"Load average (1, 5, 15 min): at the start {results['load'][0]}; "
+        f"at the end {results['load'][1]}",
         "",
         table(
             ["step", "seconds"],
@@ -295,6 +330,8 @@ def report(results: dict, setup: list, args: argparse.Namespace, database: str) 
         f"Budget: at most {BUDGET_BYTES // 1024} KB transferred and "
         f"{BUDGET_ASSETS} asset requests per page.",
     ]
+    for scale, section in results["sections"]:
+        parts += ["", f"{section.title} ({scale})", section.text.rstrip()]
     return "\n".join(parts)
 
 
@@ -312,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet = {"stdout": StringIO(), "stderr": StringIO()}
     setup: list[tuple[str, float]] = []
-    results: dict = {"pages": [], "operations": [], "failures": []}
+    results: dict = {"pages": [], "operations": [], "sections": [], "failures": []}
+    load_at_start = load_average()
+    print(f"Load average: {load_at_start}", flush=True)
     notes: list[str] = []
     try:
         timed("migrate", setup, lambda: call_command("migrate", verbosity=0, **quiet))
@@ -327,7 +366,11 @@ def main(argv: list[str] | None = None) -> int:
         timed("polo demo (again: no changes)", setup, lambda: call_command("demo", **demo))
         timed("ANALYZE (as autovacuum would after a bulk load)", setup, analyze)
         if args.scale in {"programme", "both"}:
-            run_modules(Context("programme", args.requests, args.warmup, notes), results)
+            run_modules(
+                Context("programme", args.requests, args.warmup, notes, quick=args.quick),
+                results,
+                args.only,
+            )
         if args.scale in {"national", "both"}:
             timed(
                 f"polo demo --scale national ({args.national_size:,} organisations)",
@@ -336,11 +379,17 @@ def main(argv: list[str] | None = None) -> int:
                     "demo", scale="national", national_size=args.national_size, **demo
                 ),
             )
-            run_modules(Context("national", args.requests, args.warmup, notes), results)
+            timed("ANALYZE (after the national set)", setup, analyze)
+            run_modules(
+                Context("national", args.requests, args.warmup, notes, quick=args.quick),
+                results,
+                args.only,
+            )
     finally:
         if not args.keep:
             drop_database()
 
+    results["load"] = (load_at_start, load_average())
     text = report(results, setup, args, database)
     print()
     print(text)
@@ -358,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
                 "setup_seconds": dict(setup),
                 "pages": [r.as_dict() for r in results["pages"]],
                 "operations": [o.as_dict() for o in results["operations"]],
+                "sections": [
+                    {"scale": scale, "title": s.title, "text": s.text, "data": s.data}
+                    for scale, s in results["sections"]
+                ],
+                "load_average": {"start": results["load"][0], "end": results["load"][1]},
                 "notes": notes,
                 "failures": results["failures"],
             },

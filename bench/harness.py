@@ -36,12 +36,29 @@ class Operation:
 
 @dataclass
 class Context:
-    """What a benchmark module may use: the scale measured and how many requests."""
+    """What a benchmark module may use: the scale measured and how many requests.
+
+    ``measure_page`` measures one more page as ``pages()`` would (its row joins
+    the pages table) and returns its result, for a module that wants the figures
+    themselves (see ``sections``). ``quick`` is set by ``--quick``.
+    """
 
     scale: str
     requests: int
     warmup: int
     notes: list[str] = field(default_factory=list)
+    measure_page: Callable[[Page], PageResult] | None = None
+    quick: bool = False
+
+
+@dataclass
+class Section:
+    """A module's own figures, printed after the tables and kept in results.json:
+    returned by ``sections(ctx) -> list[Section]`` in a benchmark module."""
+
+    title: str
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
