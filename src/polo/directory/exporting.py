@@ -19,6 +19,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -307,8 +308,8 @@ def _xlsx_cell(sheet, value: Any, cell_class):
         cell = cell_class(sheet, value=value)
         cell.data_type = "s"
         return cell
-    if value is not None and not isinstance(value, int | float):
-        return str(value)  # Decimal coordinates: exact text, as in the CSV
+    if isinstance(value, Decimal):
+        return float(value)  # coordinates: numbers a spreadsheet can work with
     return value
 
 
