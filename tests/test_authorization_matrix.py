@@ -17,6 +17,11 @@ from polo.core.models import Job
 from polo.directory.models import Alliance, NetworkMembership, ProfileRevision
 from tests import factories as f
 from tests.conftest import client_for
+from tests.directory import helpers_io as io_helpers
+from tests.directory.helpers_io import media_root_fixture  # noqa: F401
+
+# Import and print jobs write files: keep them in a temporary MEDIA_ROOT.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 ROLES = ["visitor", "participant", "editor", "facilitator", "other_facilitator", "coordinator"]
 LOGIN = "login"  # a redirect to the login page
@@ -109,6 +114,63 @@ MATRIX: dict[str, Row] = {
     ),
     "directory:index": Row(everyone(200)),
     "directory:map": Row(everyone(200)),
+    "directory:import": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 403,
+            "editor": 403,
+            "facilitator": 200,
+            "other_facilitator": 200,
+            "coordinator": 200,
+        }
+    ),
+    "directory:import_preview": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 403,
+            "editor": 403,
+            "facilitator": 200,
+            "other_facilitator": 404,
+            "coordinator": 200,
+        },
+        kwargs=lambda w: {"job_id": io_helpers.import_job(w["facilitator"]).pk},
+    ),
+    "directory:import_confirm": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 403,
+            "editor": 403,
+            "facilitator": 302,
+            "other_facilitator": 404,
+            "coordinator": 403,
+        },
+        kwargs=lambda w: {"job_id": io_helpers.import_job(w["facilitator"]).pk},
+        method="post",
+    ),
+    "directory:import_report": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 403,
+            "editor": 403,
+            "facilitator": 200,
+            "other_facilitator": 404,
+            "coordinator": 200,
+        },
+        kwargs=lambda w: {"job_id": io_helpers.import_job(w["facilitator"], applied=True).pk},
+    ),
+    "directory:export": Row(everyone(200), kwargs=lambda w: {"fmt": "csv"}),
+    "directory:print": Row(signed_in(200)),
+    "directory:print_download": Row(
+        {
+            "visitor": LOGIN,
+            "participant": 200,
+            "editor": 404,
+            "facilitator": 404,
+            "other_facilitator": 404,
+            "coordinator": 200,
+        },
+        kwargs=lambda w: {"job_id": io_helpers.print_job(w["participant"]).pk},
+    ),
     "directory:propose": Row(signed_in(200)),
     "directory:organization_edit": Row(
         steward_or_editor(200), kwargs=lambda w: {"pk": w["organization"].pk}
