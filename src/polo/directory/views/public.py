@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import rules
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -64,6 +65,13 @@ def _search_context(request: HttpRequest, filters: DirectoryFilters) -> dict:
         "clear_url": request.path,
         "list_url": facets.search_url(reverse("directory:index"), filters),
         "map_url": facets.search_url(reverse("directory:map"), filters),
+        "export_urls": [
+            (label, facets.search_url(reverse("directory:export", args=[fmt]), filters))
+            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
+        ],
+        "print_url": facets.search_url(reverse("directory:print"), filters),
+        # rules alone: Django's model backend would add two permission queries.
+        "can_import": rules.has_perm("directory.import_organizations", request.user),
     }
 
 
