@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve test lint format test-fast test-postgres test-browser bench \
+.PHONY: help install run serve test lint format test-fast test-postgres test-browser bench bench-postgres \
         messages translations check-deploy clean browser-deps
 
 help:
@@ -83,6 +83,11 @@ browser-deps:
 
 bench: install
 	$(BIN)/python -m bench
+
+# The same benchmarks on PostgreSQL (a scratch database polo_bench is created and dropped).
+bench-postgres: install
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/polo_bench} \
+	  $(BIN)/python -m bench
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
