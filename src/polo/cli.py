@@ -24,8 +24,18 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1:
         args[1] = ALIASES.get(args[1], args[1])
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.SECRET_KEY  # noqa: B018 (reading it loads and checks the settings)
+    except ImproperlyConfigured as error:
+        # Django would go on and fail later with a confusing AppRegistryNotReady.
+        sys.stderr.write(
+            f"polo: {error}\nFor development, run with DEBUG=1 (see docs/configuration.md).\n"
+        )
+        raise SystemExit(2) from None
     execute_from_command_line(args)
 
 
