@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "polo.territory",
     "polo.accounts",
     "polo.directory",
+    "polo.surveys",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("polo.core.urls")),
     path("territorio/", include("polo.territory.urls")),
     path("directorio/", include("polo.directory.urls")),
+    path("encuestas/", include("polo.surveys.urls")),
+    path("openrosa/", include("polo.surveys.openrosa_urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),

@@ -27,6 +27,7 @@ ALLOWED_PREFIXES = (
     "/i18n/",
     "/healthz",
     "/api/",
+    "/openrosa/",
     "/static/",
     "/media/",
 )

@@ -1,0 +1,3 @@
+"""collect"""
+
+urlpatterns: list = []

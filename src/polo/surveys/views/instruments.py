@@ -1,0 +1,3 @@
+"""instruments"""
+
+urlpatterns: list = []

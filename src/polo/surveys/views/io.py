@@ -1,0 +1,3 @@
+"""io"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""openrosa"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""responses"""
+
+urlpatterns: list = []
