@@ -1,0 +1,5 @@
+"""The diagnosis dashboard's URLs (mounted at /diagnostico/)."""
+
+app_name = "indicators"
+
+urlpatterns: list = []
