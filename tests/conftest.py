@@ -137,3 +137,10 @@ def as_other_facilitator(other_facilitator):
 @pytest.fixture
 def as_coordinator(coordinator):
     return client_for(coordinator)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads, attachments and generated files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
