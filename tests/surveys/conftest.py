@@ -76,7 +76,11 @@ def baseline_answers(municipality, **overrides) -> dict:
         "temas": "salud genero",
         "tema_principal": "salud",
         "proyectos": [
-            {"proyecto_nombre": "Casa de salud", "proyecto_tema": "salud", "proyecto_personas": "40"}
+            {
+                "proyecto_nombre": "Casa de salud",
+                "proyecto_tema": "salud",
+                "proyecto_personas": "40",
+            }
         ],
         "ubicacion": "17.0654 -96.7236 1550 10",
         "fecha": dt.date(2026, 11, 2).isoformat(),
