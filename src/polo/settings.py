@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "polo.accounts",
     "polo.directory",
     "polo.surveys",
+    "polo.indicators",
+    "polo.qualitative",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",

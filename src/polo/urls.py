@@ -14,6 +14,8 @@ urlpatterns = [
     path("directorio/", include("polo.directory.urls")),
     path("encuestas/", include("polo.surveys.urls")),
     path("openrosa/", include("polo.surveys.openrosa_urls")),
+    path("diagnostico/cualitativo/", include("polo.qualitative.urls")),
+    path("diagnostico/", include("polo.indicators.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),
