@@ -186,8 +186,8 @@ class Node:
 
 @dataclass
 class Section:
-    """What the web form shows on one screen: a top-level group, or a run of
-    top-level questions outside any group."""
+    """What the web form shows on one screen: a top-level group or repeat, or
+    a run of top-level questions outside any group."""
 
     index: int
     name: str
@@ -302,7 +302,7 @@ class FormSpec:
             loose.clear()
 
         for node in self.children:
-            if node.kind == "group" and node.name != "meta":
+            if node.kind == "repeat" or (node.kind == "group" and node.name != "meta"):
                 flush()
                 sections.append(
                     Section(
