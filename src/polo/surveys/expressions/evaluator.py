@@ -47,7 +47,9 @@ class Env:
     select_multiple as space-separated choice names, dates as 'YYYY-MM-DD', a geopoint as
     'lat lon alt acc', '' (or no key) when unanswered. A repeat's name maps to a list of
     rows, each a dict of its questions' answers, so ``count(${repeat})`` counts rows and
-    ``sum(${q})`` adds ``q`` over them. Inside a repeat, ``row`` is the current row: it
+    ``sum(${q})`` adds ``q`` over them (a question of a repeat may also be given as the
+    list of its answers, which is how to say that a repeat with no rows sums to 0). Inside a
+    repeat, ``row`` is the current row: it
     shadows ``values``, so it should hold every question of the repeat ('' when
     unanswered). ``position`` is that row's 1-based number. ``today`` and ``now`` default
     to ``timezone.localdate()`` and ``timezone.localtime()``; pass them to judge a
@@ -77,7 +79,8 @@ def _answer(value) -> Any:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return ["" for _row in value]  # a repeat: one (textless) node per row
+        # A repeat's rows (one textless node each) or a question's answers over them.
+        return [item if isinstance(item, str) else "" for item in value]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -343,7 +346,8 @@ def _call(name: str, args: list[dict], env: Env):  # noqa: C901 - one branch per
         return text.split(separator, 1)[0] if separator and separator in text else ""
     if name == "substring-after":
         text, separator = to_string(first), to_string(values[1])
-        return text.split(separator, 1)[1] if separator in text else ""
+        found = text.find(separator)
+        return text[found + len(separator) :] if found >= 0 else ""
     if name == "string-length":
         return float(len(_chars(to_string(first))))
     if name == "normalize-space":
