@@ -205,6 +205,9 @@ class FormSpec:
     default_language: str
     children: list[Node]
     choices: dict[str, list[Choice]]
+    # Sheets of the workbook that XLSForm does not define, kept as rows of
+    # {column: text}: a form's own tables, such as an assessment's areas.
+    sheets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FormSpec:
@@ -219,6 +222,7 @@ class FormSpec:
                 list_name: [Choice(**choice) for choice in items]
                 for list_name, items in data.get("choices", {}).items()
             },
+            sheets=data.get("sheets") or {},
         )
         spec._link(spec.children, repeat=None, path=())
         return spec
@@ -238,6 +242,7 @@ class FormSpec:
                 ]
                 for list_name, items in self.choices.items()
             },
+            **({"sheets": self.sheets} if self.sheets else {}),
         }
 
     def _link(self, nodes: list[Node], *, repeat: str | None, path: tuple[str, ...]) -> None:

@@ -92,6 +92,7 @@ class _SheetIndex:
     rows: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     sheets: set[str] = field(default_factory=set)
+    extra_sheets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def column(self, header: str) -> str:
         letter = self.columns.get(header)
@@ -103,6 +104,9 @@ def _index_sheet(data: bytes) -> _SheetIndex:
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         index.sheets = set(workbook.sheetnames)
+        for name in workbook.sheetnames:
+            if name.lower() not in XLSFORM_SHEETS:
+                index.extra_sheets[name] = _sheet_rows(workbook[name])
         if "survey" not in workbook.sheetnames:
             return index
         rows = workbook["survey"].iter_rows(values_only=True)
@@ -120,6 +124,28 @@ def _index_sheet(data: bytes) -> _SheetIndex:
     finally:
         workbook.close()
     return index
+
+
+# The sheets XLSForm defines; any other is the form's own table (see spec.py).
+XLSFORM_SHEETS = {"survey", "choices", "settings", "external_choices", "entities"}
+MAX_EXTRA_ROWS = 5_000
+
+
+def _sheet_rows(sheet) -> list[dict[str, str]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell or "").strip() for cell in next(rows, ())]
+    table = []
+    for number, row in enumerate(rows):
+        if number >= MAX_EXTRA_ROWS:
+            break
+        item = {
+            header[i]: str(cell).strip()
+            for i, cell in enumerate(row)
+            if i < len(header) and header[i] and cell not in (None, "")
+        }
+        if item:
+            table.append(item)
+    return table
 
 
 def convert_xlsform(data: bytes) -> ConvertedForm:
@@ -233,6 +259,7 @@ def _read_spec(data: dict[str, Any], index: _SheetIndex) -> FormSpec:
         children=children,
         choices=choices,
     )
+    spec.sheets = index.extra_sheets
     spec._link(spec.children, repeat=None, path=())
     names = set(spec.nodes)
     if len(names) > MAX_QUESTIONS:
