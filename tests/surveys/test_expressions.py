@@ -8,6 +8,7 @@ through the browser's interpreter, which must agree.
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import re
 from pathlib import Path
@@ -275,3 +276,9 @@ def test_a_tree_is_json_and_reads_the_same_after_a_round_trip():
     copy = json.loads(json.dumps(tree))
     env = Env(values={"m": "a b", "n": "x"}, position=2)
     assert evaluate(copy, env) == evaluate(tree, env) == "x!"
+
+
+def test_the_browser_interpreter_stays_small():
+    """It ships on every form page (the page budget is 100 KB)."""
+    script = Path(__file__).resolve().parents[2] / "src/polo/surveys/static/surveys/expressions.js"
+    assert len(gzip.compress(script.read_bytes(), 9)) < 8 * 1024
