@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "polo.indicators"
     label = "indicators"
     verbose_name = _("Indicadores")
+
+    def ready(self) -> None:
+        from polo.indicators import sources
+
+        sources.register_builtin()
