@@ -147,6 +147,12 @@ def test_a_bad_regex_points_into_the_pattern():
     assert "regex()" in str(caught.value)
 
 
+def test_typographic_quotes_from_a_spreadsheet_get_a_hint():
+    with pytest.raises(ExpressionError, match="comillas rectas") as caught:
+        compile_expression("${sexo} = ‘m’")
+    assert caught.value.position == 10
+
+
 def test_an_unsupported_function_is_named():
     with pytest.raises(ExpressionError, match="«pulldata»"):
         compile_expression("pulldata('precios', 'precio', 'clave', ${clave})")

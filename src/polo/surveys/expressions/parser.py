@@ -116,6 +116,9 @@ def _tokens(source: str) -> list[tuple[str, str, int]]:
             char = source[i]
             if char in "'\"":
                 raise ExpressionError(_("Falta cerrar el texto que empieza aquí"), i)
+            if char in "‘’“”«»":
+                message = _("Escriba comillas rectas (' o \") en lugar de «%(char)s»")
+                raise ExpressionError(message % {"char": char}, i)
             raise ExpressionError(_("No se esperaba «%(char)s»") % {"char": char}, i)
         kind, text = match.lastgroup, match.group()
         if kind == "space":
