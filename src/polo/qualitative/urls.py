@@ -1,5 +1,14 @@
-"""The qualitative diagnosis's URLs (mounted at /diagnostico/cualitativo/)."""
+"""The qualitative diagnosis's URLs (mounted at /diagnostico/cualitativo/): each
+views module lists its own patterns."""
+
+from polo.qualitative.views import codebook, coding, io, public, sessions
 
 app_name = "qualitative"
 
-urlpatterns: list = []
+urlpatterns = [
+    *public.urlpatterns,
+    *sessions.urlpatterns,
+    *coding.urlpatterns,
+    *codebook.urlpatterns,
+    *io.urlpatterns,
+]
