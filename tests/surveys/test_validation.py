@@ -184,3 +184,30 @@ def test_a_required_expression_and_relevance_on_a_group():
     assert problems(spec, {"edad": "15"}) == {}
     computed = validation.compute(spec, {"edad": "30", "tutor_nombre": "Ana"}, today=TODAY)
     assert computed == {"edad": "30"}
+
+
+def test_sums_over_a_repeat_see_every_row_and_no_rows_as_zero():
+    data = xlsform_bytes(
+        {
+            "survey": [
+                ["type", "name", "label", "calculation", "constraint", "relevant"],
+                ["begin_repeat", "hijos", "Hijos", "", "", ""],
+                ["integer", "edad", "Edad", "", "", ""],
+                ["text", "escuela", "Escuela", "", "", "${edad} >= 6"],
+                ["end_repeat", "", "", "", "", ""],
+                ["calculate", "total", "", "sum(${edad})", "", ""],
+                ["integer", "mayores", "Mayores", "", ". <= count(${hijos})", ""],
+            ],
+            "choices": [["list_name", "name", "label"]],
+        }
+    )
+    spec = convert_xlsform(data).spec
+    assert validation.compute(spec, {}, today=TODAY)["total"] == "0"
+    rows = [{"edad": "4", "escuela": "Kínder"}, {"edad": "9", "escuela": "Primaria"}]
+    computed = validation.compute(spec, {"hijos": rows, "mayores": "3"}, today=TODAY)
+    assert computed["total"] == "13"
+    # The row's own age decides, not another row's: the four-year-old's school goes.
+    assert computed["hijos"] == [{"edad": "4"}, {"edad": "9", "escuela": "Primaria"}]
+    assert problems(spec, {"hijos": rows, "mayores": "3"}) == {
+        ("mayores", 0): "La respuesta no cumple la condición del formulario."
+    }

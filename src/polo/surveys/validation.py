@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,26 @@ def _env(
     )
 
 
+def _answers_view(spec: FormSpec, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The answers as the evaluator should see them: a repeat with no rows
+    gives its questions as empty lists, so that ``sum(${q})`` is 0, not NaN.
+    A live view: calculations written into ``data`` show through."""
+    empty: dict[str, Any] = {}
+    for repeat in spec.repeats:
+        if not data.get(repeat.name):
+            for node in repeat.walk():
+                if node.is_question:
+                    empty[node.name] = []
+    return ChainMap(data, empty) if empty else data
+
+
+def _row_view(repeat: Node, row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A repeat row with every question of the repeat ('' when unanswered): a
+    row shadows the form's answers, so a missing key must not fall through."""
+    blanks = {node.name: "" for node in repeat.walk() if node.is_question}
+    return ChainMap(row, blanks)
+
+
 def _is_relevant(node: Node, data, *, today, row=None, position=None) -> bool:
     ast = node.expression("relevant")
     if ast is None:
@@ -110,7 +131,8 @@ def compute(spec: FormSpec, data: Mapping[str, Any], *, today: dt.date | None = 
     }
     for _pass in range(CALCULATION_PASSES):
         before = repr(result)
-        _compute_nodes(spec.children, result, result, today=today, row=None, position=None)
+        view = _answers_view(spec, result)
+        _compute_nodes(spec.children, view, result, today=today, row=None, position=None)
         if repr(result) == before:
             break
     return result
@@ -121,14 +143,20 @@ def _compute_nodes(nodes, data, target, *, today, row, position) -> None:
         if node.kind == "repeat":
             rows = data.get(node.name)
             if not _is_relevant(node, data, today=today):
-                data.pop(node.name, None)
+                target.pop(node.name, None)
                 continue
             if not isinstance(rows, list):
                 continue
             for index, row_data in enumerate(rows, start=1):
-                _compute_nodes(
-                    node.children, data, row_data, today=today, row=row_data, position=index
-                )
+                if isinstance(row_data, dict):
+                    _compute_nodes(
+                        node.children,
+                        data,
+                        row_data,
+                        today=today,
+                        row=_row_view(node, row_data),
+                        position=index,
+                    )
             continue
         if node.kind == "group":
             if not _is_relevant(node, data, today=today, row=row, position=position):
@@ -155,11 +183,7 @@ def _compute_nodes(nodes, data, target, *, today, row, position) -> None:
 
 def _clear(group: Node, data, target) -> None:
     for node in group.walk():
-        if node is group:
-            continue
-        if node.kind == "repeat":
-            data.pop(node.name, None)
-        else:
+        if node is not group:
             target.pop(node.name, None)
 
 
@@ -184,7 +208,8 @@ def validate(
         if key not in names:
             problems.append(AnswerProblem(key, _("Esta pregunta no existe en el formulario.")))
     nodes = spec.children if section is None else spec.sections[section].nodes
-    problems.extend(_check_nodes(spec, nodes, data, data, today, language, None, None))
+    view = _answers_view(spec, data)
+    problems.extend(_check_nodes(spec, nodes, view, data, today, language, None, None))
     return problems
 
 
@@ -226,7 +251,9 @@ def _check_repeat(spec, node, data, today, language) -> Iterator[AnswerProblem]:
         for key in row:
             if key not in allowed:
                 yield AnswerProblem(key, _("Esta pregunta no existe en esta sección."), index)
-        yield from _check_nodes(spec, node.children, data, row, today, language, row, index)
+        yield from _check_nodes(
+            spec, node.children, data, row, today, language, _row_view(node, row), index
+        )
 
 
 def _required(node: Node, data, today, row, position) -> bool:
