@@ -290,9 +290,7 @@ class Indicator(models.Model):
             if self.numerator:
                 error(
                     "numerator",
-                    _(
-                        "Un promedio, mediana o suma no usa numerador: use el denominador o filtros."
-                    ),
+                    _("Un promedio, mediana o suma no usa numerador: use filtros."),
                 )
             if self.value_question not in numeric:
                 error(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from polo.indicators import compute, suppression
 from polo.indicators.models import Cell, Indicator
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -81,10 +85,17 @@ def indicators_refresh(*, stale_only: bool = False) -> list[tuple[Indicator, int
     ):
         latest[campaign_id] = max(d for d in (updated, reviewed) if d is not None)
     for indicator in Indicator.objects.select_related("campaign__instrument"):
-        if stale_only and indicator.computed_at is not None:
-            if indicator.source == Indicator.Source.SURVEY:
-                changed = latest.get(indicator.campaign_id)
-                if changed is None or changed <= indicator.computed_at:
-                    continue
-        done.append((indicator, indicator_refresh(indicator)))
+        if (
+            stale_only
+            and indicator.computed_at is not None
+            and indicator.source == Indicator.Source.SURVEY
+        ):
+            changed = latest.get(indicator.campaign_id)
+            if changed is None or changed <= indicator.computed_at:
+                continue
+        try:
+            done.append((indicator, indicator_refresh(indicator)))
+        except compute.IndicatorError:
+            # One broken definition (its campaign's form gone) must not stop the rest.
+            logger.exception("Indicator %s could not be computed", indicator.slug)
     return done

@@ -175,7 +175,7 @@ def register_builtin() -> None:
             key="directory.published_organizations",
             label=_("Organizaciones publicadas en el directorio"),
             description=_(
-                "Organizaciones con perfil público en el Directorio Temático, por su municipio sede."
+                "Organizaciones con perfil público en el Directorio Temático, por municipio sede."
             ),
             extra_breakdowns={"organization_kind": _("Tipo de organización"), "theme": _("Tema")},
             queryset=lambda: Organization.objects.published(),
