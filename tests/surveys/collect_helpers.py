@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -56,7 +57,14 @@ def row(kind, name, es="", en="", hint="", required="", relevant="", constraint=
 TYPES_SURVEY = [
     row("begin_group", "datos", "Datos", "Data"),
     row("note", "aviso", "Conteste con calma. Lleva ${edad} años.", "Take your time."),
-    row("text", "nombre", "Nombre", "Name", hint="Como aparece en su identificación.", required="yes"),
+    row(
+        "text",
+        "nombre",
+        "Nombre",
+        "Name",
+        hint="Como aparece en su identificación.",
+        required="yes",
+    ),
     row("text", "historia", "Historia", "Story", appearance="multiline"),
     row(
         "integer",
@@ -135,22 +143,20 @@ def make_round(version, *, respondent: str, regions=(), slug: str) -> Round:
     )
 
 
-@pytest.fixture
-def types_version(coordinator, media_root):
-    return services.form_version_create(
-        data=types_xlsform(), filename="tipos.xlsx", by=coordinator
-    )
+@pytest.fixture(name="types_version")
+def types_version_fixture(coordinator, media_root):
+    return services.form_version_create(data=types_xlsform(), filename="tipos.xlsx", by=coordinator)
 
 
-@pytest.fixture
-def person_round(types_version, region):
+@pytest.fixture(name="person_round")
+def person_round_fixture(types_version, region):
     return make_round(
         types_version, respondent=Campaign.Respondent.PERSON, regions=[region], slug="personas"
     )
 
 
-@pytest.fixture
-def community_round(types_version, region):
+@pytest.fixture(name="community_round")
+def community_round_fixture(types_version, region):
     return make_round(
         types_version,
         respondent=Campaign.Respondent.COMMUNITY,
@@ -159,14 +165,76 @@ def community_round(types_version, region):
     )
 
 
-@pytest.fixture
-def community(municipality):
-    return f.CommunityFactory(municipality=municipality, name="San Felipe del Agua", code="200670001")
+@pytest.fixture(name="community")
+def community_fixture(municipality):
+    return f.CommunityFactory(
+        municipality=municipality, name="San Felipe del Agua", code="200670001"
+    )
 
 
 # --- Reading and posting the page as a browser would -----------------------------------
 
-HIDDEN_RE = re.compile(r'<input type="hidden" name="(_version|_ocultas|[^"]*/filas|[^"]*/actual)" value="([^"]*)"')
+
+class _FormReader(HTMLParser):
+    """The values a browser would send from the page's form #polo-formulario:
+    text boxes, checked radios and checkboxes, selected options, text areas
+    (disabled controls and buttons left out)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+        self.inside = False
+        self.select: str | None = None
+        self.textarea: str | None = None
+        self.text = ""
+
+    def add(self, name: str, value: str) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form" and a.get("id") == "polo-formulario":
+            self.inside = True
+        if not self.inside or "disabled" in a:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"radio", "checkbox"}:
+                if "checked" in a:
+                    self.add(name, a.get("value", "on"))
+            elif kind not in {"submit", "button", "file"}:
+                self.add(name, a.get("value", ""))
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in a:
+            self.add(self.select, a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea, self.text = name, ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.add(self.textarea, self.text.removeprefix("\n"))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.text += data
+
+
+def form_values(html: str) -> dict[str, list[str]]:
+    reader = _FormReader()
+    reader.feed(html)
+    return reader.values
+
+
+HIDDEN_RE = re.compile(
+    r'<input type="hidden" name="(_version|_ocultas|[^"]*/filas|[^"]*/actual)" value="([^"]*)"'
+)
 
 
 def hidden_fields(html: str) -> dict[str, str]:
@@ -181,14 +249,19 @@ def review_url(response: Response) -> str:
     return reverse("surveys:collect_review", args=[response.pk])
 
 
-def post_section(client, response: Response, index: int, answers: dict, action="siguiente", **extra):
-    """GET the section (as the browser has it), then POST it with `answers` (HTML
-    names without the 'q/' prefix) and the page's hidden fields."""
+def post_section(
+    client, response: Response, index: int, answers: dict, action="siguiente", **extra
+):
+    """GET the section, then POST what its form holds (as a browser sends it) with
+    `answers` (HTML names without the 'q/' prefix) in place. As a browser with
+    JavaScript would, it says no question was hidden when the answers were given
+    (pass `_ocultas` to post as a browser without it)."""
     page = client.get(section_url(response, index))
     assert page.status_code == 200, page.status_code
-    data = hidden_fields(page.content.decode())
+    data: dict = form_values(page.content.decode())
     data.update({f"q/{name}": value for name, value in answers.items()})
     data["_accion"] = action
+    data["_ocultas"] = ""
     data.update(extra)
     return client.post(section_url(response, index), data)
 

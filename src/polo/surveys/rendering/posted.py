@@ -84,7 +84,7 @@ class _Reader:
 
     def repeat(self, node: Node, before: Any) -> list[dict[str, Any]]:
         count_text = self.text(rows_name(node)).strip()
-        count = int(count_text) if count_text.isdigit() and len(count_text) < 5 else 0
+        count = int(count_text) if count_text.isdigit() and len(count_text) < 10 else 0
         if count > MAX_REPEAT_ROWS:
             self.problems.append(
                 AnswerProblem(
