@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from polo.surveys.importing import common
 from polo.surveys.importing.common import ImportApplyError, ImportFileError, Progress, msg
-from polo.surveys.importing.planning import ACTIONS, prepare, plan_import
+from polo.surveys.importing.planning import ACTIONS, plan_import, prepare
 from polo.surveys.importing.storage import (
     delete,
     load_plan,

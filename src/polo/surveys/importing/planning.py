@@ -100,9 +100,7 @@ def _match(source: Source, spec: FormSpec) -> Prepared:
                 missing=describe(missing),
             )
         )
-    answered = {
-        name for name in mapping.matched_questions if spec.nodes[name].type != "instanceID"
-    }
+    answered = {name for name in mapping.matched_questions if spec.nodes[name].type != "instanceID"}
     if not answered:
         raise ImportFileError(
             msg("no_questions", form=form, found=describe([t for t in source.main.header if t]))
@@ -276,7 +274,11 @@ def _plan(
                     reasons.append(msg("no_instance_id"))
                 elif record.instance_id in seen:
                     reasons.append(
-                        msg("same_in_file", instance=record.instance_id, row=seen[record.instance_id])
+                        msg(
+                            "same_in_file",
+                            instance=record.instance_id,
+                            row=seen[record.instance_id],
+                        )
                     )
                 else:
                     seen[record.instance_id] = record.row

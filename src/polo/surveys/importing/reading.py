@@ -13,6 +13,7 @@ read with openpyxl's read-only mode, and the rows come out one at a time.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import zipfile
@@ -64,16 +65,10 @@ class Source:
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
-        for table in [self.main, *self.others]:
-            try:
-                table.close()
-            except Exception:  # noqa: S110 - closing a damaged file must not hide the real error
-                pass
-        for closer in self._closers:
-            try:
+        # Closing a damaged file must not hide the error that made us close it.
+        for closer in [table.close for table in [self.main, *self.others]] + self._closers:
+            with contextlib.suppress(Exception):
                 closer()
-            except Exception:  # noqa: S110
-                pass
 
 
 def file_size(handle: IO[bytes]) -> int:
@@ -163,7 +158,7 @@ def _csv_table(handle: IO[bytes], *, name: str) -> tuple[Table, str]:
         raise ImportFileError(msg("binary"))
     text.seek(0)
     delimiter = _delimiter(sample)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
 
     def records() -> Iterator[tuple[int, list[Any]]]:
         number = 0

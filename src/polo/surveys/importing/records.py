@@ -292,7 +292,7 @@ class RecordReader:
                 continue
             for name, rows in repeats.items():
                 sheet = self.repeat_sheets.get(name, name)
-                for number, row_answers, row_problems in rows:
+                for number, _answers, row_problems in rows:
                     problems.extend(
                         _g("«%(sheet)s», fila %(row)s: %(problem)s")
                         % {"sheet": sheet, "row": number, "problem": problem}

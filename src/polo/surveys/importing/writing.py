@@ -76,7 +76,12 @@ def apply_import(
                 guard()
             for batch in _batches(staged_rows(staging)):
                 created += _write_batch(
-                    batch, round_=round_, version=version, spec=spec, user=user, when=when,
+                    batch,
+                    round_=round_,
+                    version=version,
+                    spec=spec,
+                    user=user,
+                    when=when,
                     reason=reason,
                 )
                 if progress:
