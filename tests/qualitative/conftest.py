@@ -32,3 +32,12 @@ def other_session(other_municipality, other_facilitator):
         municipality=other_municipality,
         facilitator=other_facilitator,
     )
+
+
+# The surveys module's fixtures (the baseline form, its campaign and round).
+from tests.surveys.conftest import (  # noqa: E402, F401
+    baseline_round,
+    baseline_version,
+    baseline_xlsx,
+    campaign,
+)

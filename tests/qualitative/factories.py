@@ -10,8 +10,8 @@ import factory
 from polo.qualitative import services
 from polo.qualitative.models import Code, FocusGroup, Passage
 from polo.surveys.models import Campaign, FormVersion, Instrument, Response, Round
-from polo.surveys.spec import FormSpec
 from polo.surveys.services import response_store_answers
+from polo.surveys.spec import FormSpec
 
 NOTES = (
     "La comunidad habló primero del centro de salud: abre dos días a la semana y no "

@@ -39,7 +39,9 @@ def session_data(municipality, **overrides) -> dict:
     return data
 
 
-def test_a_facilitator_registers_a_session_in_their_region(as_facilitator, facilitator, municipality):
+def test_a_facilitator_registers_a_session_in_their_region(
+    as_facilitator, facilitator, municipality
+):
     response = as_facilitator.post(CREATE, session_data(municipality, facilitator=facilitator.pk))
 
     session = FocusGroup.objects.get()
@@ -133,9 +135,7 @@ def test_it_refuses_a_facilitator_of_another_region(
         ("status", "published", "opción válida"),
     ],
 )
-def test_it_refuses_bad_values_with_a_message(
-    as_facilitator, municipality, field, value, message
-):
+def test_it_refuses_bad_values_with_a_message(as_facilitator, municipality, field, value, message):
     response = as_facilitator.post(CREATE, session_data(municipality, **{field: value}))
 
     assert response.status_code == 400
@@ -162,9 +162,7 @@ def test_hostile_text_is_cleaned_and_shown_escaped(as_facilitator, municipality)
     assert "<b>negritas</b>" not in page
 
 
-def test_editing_keeps_the_history_and_the_languages(
-    as_facilitator, facilitator, session
-):
+def test_editing_keeps_the_history_and_the_languages(as_facilitator, facilitator, session):
     from polo.directory.models import Language
 
     mixteco = Language.objects.get(code="mixteco")
