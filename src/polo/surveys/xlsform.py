@@ -41,6 +41,12 @@ ROOT_NAME = "data"
 
 ROW_RE = re.compile(r"\[row\s*:\s*(\d+)\]")
 SHEET_RE = re.compile(r"\b(survey|choices|settings)\b", re.IGNORECASE)
+ON_SHEET_RE = re.compile(r"On the '(\w+)' sheet", re.IGNORECASE)
+COLUMN_RE = re.compile(r"the '([\w:() ]+?)' (?:value|column)", re.IGNORECASE)
+NAMED_RE = re.compile(r"named '([^']+)'")
+UNKNOWN_TYPE_RE = re.compile(r"Unknown question type '([^']+)'")
+# pyxform errors about a row's type cell that do not name the column.
+TYPE_MESSAGES = ("List name not in choices sheet", "Unknown question type", "Unmatched '")
 # pyxform writes the `or_other` question's relevance as an XPath path.
 OR_OTHER_RE = re.compile(r"selected\(\.\./([A-Za-z_][\w.-]*), 'other'\)")
 # Bind keys pyxform uses for columns that are not expressions.
@@ -92,6 +98,10 @@ class _SheetIndex:
     rows: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     sheets: set[str] = field(default_factory=set)
+    # The first row of each type (to locate pyxform's "Unknown question type").
+    types: dict[str, int] = field(default_factory=dict)
+    # The languages of the label and hint columns, in the order they are written.
+    languages: list[str] = field(default_factory=list)
     extra_sheets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def column(self, header: str) -> str:
@@ -114,17 +124,29 @@ def _index_sheet(data: bytes) -> _SheetIndex:
         for position, name in enumerate(header, start=1):
             index.columns.setdefault(name, get_column_letter(position))
             index.columns.setdefault(name.split("::")[0], get_column_letter(position))
-        try:
-            name_column = header.index("name")
-        except ValueError:
-            return index
+            column, _sep, language = name.partition("::")
+            if column.strip() in TEXT_COLUMNS:
+                language = language.strip() or DEFAULT_LANGUAGE
+                if language not in index.languages:
+                    index.languages.append(language)
+        name_column = header.index("name") if "name" in header else None
+        type_column = header.index("type") if "type" in header else None
         for number, row in enumerate(rows, start=2):
-            if name_column < len(row) and row[name_column]:
+            if name_column is not None and name_column < len(row) and row[name_column]:
                 index.rows.setdefault(str(row[name_column]).strip(), number)
+            if type_column is not None and type_column < len(row) and row[type_column]:
+                index.types.setdefault(str(row[type_column]).strip(), number)
     finally:
         workbook.close()
     return index
 
+
+# Columns whose `::language` suffix names a language of the form.
+TEXT_COLUMNS = {"label", "hint", "guidance_hint", "constraint_message", "required_message"}
+# What an .xlsx may hold once unzipped: a workbook a hundred times its size is a
+# zip bomb, not a questionnaire (a form with every municipality in its cascade
+# is well under this).
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 # The sheets XLSForm defines; any other is the form's own table (see spec.py).
 XLSFORM_SHEETS = {"survey", "choices", "settings", "external_choices", "entities"}
@@ -164,6 +186,22 @@ def convert_xlsform(data: bytes) -> ConvertedForm:
             [FormProblem(_("El archivo no es un libro de Excel (.xlsx) válido o está dañado."))]
         )
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise XLSFormError(
+            [FormProblem(_("El archivo no es un libro de Excel (.xlsx) válido o está dañado."))]
+        ) from error
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise XLSFormError(
+            [
+                FormProblem(
+                    _("El libro descomprimido pesa más de %(mb)s MB: no parece un formulario.")
+                    % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)}
+                )
+            ]
+        )
+    try:
         index = _index_sheet(data)
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
         raise XLSFormError(
@@ -177,7 +215,7 @@ def convert_xlsform(data: bytes) -> ConvertedForm:
     try:
         result = convert(data, file_type=".xlsx", form_name=ROOT_NAME, warnings=warnings)
     except PyXFormError as error:
-        raise XLSFormError([_pyxform_problem(str(error))]) from error
+        raise XLSFormError([_pyxform_problem(str(error), index)]) from error
     except Exception as error:  # pyxform can fail on odd cells with other errors
         raise XLSFormError(
             [
@@ -190,14 +228,42 @@ def convert_xlsform(data: bytes) -> ConvertedForm:
     return ConvertedForm(spec=spec, xform=result.xform, warnings=warnings)
 
 
-def _pyxform_problem(message: str) -> FormProblem:
-    row = ROW_RE.search(message)
-    sheet = SHEET_RE.search(message)
+def _pyxform_problem(message: str, index: _SheetIndex) -> FormProblem:
+    """pyxform's message, located: its row is the survey sheet's unless it
+    names another sheet; the column it names (or the type column, for the
+    errors about types and lists); a name it mentions gives the row when it
+    gives none."""
+    row_match = ROW_RE.search(message)
+    row = int(row_match.group(1)) if row_match else None
+    on_sheet = ON_SHEET_RE.search(message)
+    if on_sheet:
+        sheet = on_sheet.group(1).lower()
+    elif row is not None:
+        sheet = "survey"
+    else:
+        mentioned = SHEET_RE.search(message)
+        sheet = mentioned.group(1).lower() if mentioned else ""
+    column_match = COLUMN_RE.search(message)
+    column = column_match.group(1) if column_match else ""
+    if not column and any(marker in message for marker in TYPE_MESSAGES):
+        column = "type"
+    elif not column and "no label" in message:
+        column = "label"
+    if row is None:
+        named = NAMED_RE.search(message)
+        unknown = UNKNOWN_TYPE_RE.search(message)
+        if named and named.group(1) in index.rows:
+            row, sheet = index.rows[named.group(1)], "survey"
+        elif unknown and unknown.group(1) in index.types:
+            row, sheet = index.types[unknown.group(1)], "survey"
+    if column and sheet == "survey":
+        column = index.column(column)
     clean = ROW_RE.sub("", message).strip(" :")
     return FormProblem(
         _("pyxform rechazó el formulario: %(error)s") % {"error": clean},
-        sheet=sheet.group(1).lower() if sheet else ("survey" if row else ""),
-        row=int(row.group(1)) if row else None,
+        sheet=sheet,
+        row=row,
+        column=column,
     )
 
 
@@ -246,10 +312,9 @@ def _read_spec(data: dict[str, Any], index: _SheetIndex) -> FormSpec:
         for child in data.get("children", [])
         if (node := _read_node(child, index, languages, problems)) is not None
     ]
-    default_language = data.get("default_language") or ""
-    ordered = sorted(languages, key=lambda name: (name != default_language, name))
-    if default_language == "default" and DEFAULT_LANGUAGE not in languages:
-        default_language = ordered[0] if ordered else DEFAULT_LANGUAGE
+    default_language, ordered = _order_languages(
+        languages, data.get("default_language") or DEFAULT_LANGUAGE, index
+    )
     spec = FormSpec(
         form_id=str(data.get("id_string") or data.get("name") or "form"),
         title=str(data.get("title") or data.get("id_string") or ""),
@@ -274,6 +339,31 @@ def _read_spec(data: dict[str, Any], index: _SheetIndex) -> FormSpec:
     if problems:
         raise XLSFormError(problems)
     return spec
+
+
+def _order_languages(
+    languages: set[str], default_language: str, index: _SheetIndex
+) -> tuple[str, list[str]]:
+    """The form's default language and its languages, that one first, then in
+    the order the sheet's columns name them. pyxform's "default" means no
+    language was named: when the sheet has no plain `label` column it only
+    holds texts pyxform made up (the `or_other` question's), so the first
+    language the sheet names is the default and "default" goes last."""
+    written = [language for language in index.languages if language in languages]
+    made_up = DEFAULT_LANGUAGE not in index.languages
+    if default_language == DEFAULT_LANGUAGE and made_up:
+        default_language = written[0] if written else min(languages, default=DEFAULT_LANGUAGE)
+    position = {language: n for n, language in enumerate(written)}
+    ordered = sorted(
+        languages,
+        key=lambda name: (
+            name != default_language,
+            name == DEFAULT_LANGUAGE and made_up,
+            position.get(name, len(position)),
+            name,
+        ),
+    )
+    return default_language, ordered
 
 
 def _read_node(
