@@ -138,7 +138,7 @@ def response_start(
 
 def _locked(response: Response, expected_version: str) -> Response:
     locked = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("form_version", "municipality", "organization", "community")
         .get(pk=response.pk)
     )
