@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "polo.surveys",
     "polo.indicators",
     "polo.qualitative",
+    "polo.assessments",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("openrosa/", include("polo.surveys.openrosa_urls")),
     path("diagnostico/cualitativo/", include("polo.qualitative.urls")),
     path("diagnostico/", include("polo.indicators.urls")),
+    path("autodiagnostico/", include("polo.assessments.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),
