@@ -160,7 +160,7 @@ def _meta_columns(version_labels: dict[int, str]) -> list[Column]:
         Column("_source", str(_("Origen")), lambda r, row: r.source),
         Column(
             "_region",
-            str(_("Región")),
+            str(_("Región de la respuesta")),
             lambda r, row: (
                 municipality(r).region.name if municipality(r) and municipality(r).region else ""
             ),
@@ -172,12 +172,12 @@ def _meta_columns(version_labels: dict[int, str]) -> list[Column]:
         ),
         Column(
             "_municipality",
-            str(_("Municipio")),
+            str(_("Municipio de la respuesta")),
             lambda r, row: municipality(r).name if municipality(r) else "",
         ),
         Column(
             "_organization",
-            str(_("Organización")),
+            str(_("Organización que responde")),
             lambda r, row: r.organization.name if r.organization_id else "",
         ),
         Column("_submitted_at", str(_("Enviada")), lambda r, row: local(r.submitted_at)),

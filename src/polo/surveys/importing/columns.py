@@ -217,16 +217,31 @@ class FormColumns:
             ignored=ignored,
         )
 
-    def looks_like_labels(self, unknown: list[str]) -> list[str]:
-        """The unknown headers that are question labels (KoboToolbox's export
-        «with labels»: «Identificación/Región»)."""
-        found = []
-        for title in unknown:
+    def looks_like_labels(self, header: list[str]) -> list[str]:
+        """The headers that are question labels rather than names (KoboToolbox's
+        export «with labels»: «Identificación/Región»), when they outnumber the
+        headers that are names as written."""
+        labels = []
+        names = 0
+        for title in header:
+            if not title:
+                continue
+            if title in self.exact or self._by_last_part_exact(title):
+                names += 1
+                continue
             key = _label_key(title)
-            last = _label_key(title.rsplit("/", 1)[-1])
+            last = _label_key(title.rsplit("/", 1)[-1].rsplit(": ", 1)[0])
             if key in self.labels or last in self.labels:
-                found.append(title)
-        return found
+                labels.append(title)
+        return labels if len(labels) >= 2 and len(labels) > names else []
+
+    def _by_last_part_exact(self, header: str) -> bool:
+        for sep in SEPARATORS:
+            if sep in header:
+                parts = header.split(sep)
+                if any(sep.join(parts[i:]) in self.exact for i in range(1, len(parts))):
+                    return True
+        return False
 
     def missing(self, mapping: Mapping, repeats_present: set[str]) -> list[str]:
         """Questions a person answers that no column brings."""

@@ -67,10 +67,10 @@ def prepare(handle: IO[bytes], spec: FormSpec, *, limit: int | None = None) -> P
 
 def _match(source: Source, spec: FormSpec) -> Prepared:
     columns = FormColumns(spec)
-    mapping = columns.map_table(source.main.header)
-    labels = columns.looks_like_labels(mapping.unknown)
-    if len(labels) >= 2 and len(labels) >= len(mapping.matched_questions):
+    labels = columns.looks_like_labels(source.main.header)
+    if labels:
         raise ImportFileError(msg("labels", examples=describe(labels, 3)))
+    mapping = columns.map_table(source.main.header)
     unknown = list(mapping.unknown)
     children: list[tuple[Any, Mapping]] = []
     repeats: dict[str, str] = {}

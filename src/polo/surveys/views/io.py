@@ -306,12 +306,14 @@ class ExportForm(forms.Form):
             ("etiquetas", _("Etiquetas, para leer")),
         ],
         initial="nombres",
+        required=False,
         widget=forms.RadioSelect,
     )
     idioma = forms.ChoiceField(
         label=_("Idioma de las etiquetas"),
         choices=[("es", _("Español")), ("en", _("Inglés"))],
         initial="es",
+        required=False,
         widget=forms.RadioSelect,
     )
 
@@ -319,10 +321,7 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.fields["ronda"].queryset = campaign.rounds.order_by("order")
-        regions = campaign.regions.all()
-        self.fields["region"].queryset = (
-            regions if regions.exists() else Region.objects.all()
-        ).order_by("name")
+        self.fields["region"].queryset = Region.objects.order_by("name")
 
     def clean_municipio(self):
         code = self.cleaned_data["municipio"].strip()
@@ -347,8 +346,8 @@ class ExportForm(forms.Form):
 
     def options(self) -> exporting.Options:
         return exporting.Options(
-            labels=self.cleaned_data["encabezados"] == "etiquetas",
-            language=self.cleaned_data["idioma"],
+            labels=self.cleaned_data.get("encabezados") == "etiquetas",
+            language=self.cleaned_data.get("idioma") or "es",
         )
 
     def description(self) -> str:
