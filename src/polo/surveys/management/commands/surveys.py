@@ -107,7 +107,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{version.instrument.slug}: versión {version.number} ({version.version}), "
-                f"{len(version.form.questions)} preguntas."
+                f"{sum(1 for q in version.form.questions if q.is_input)} preguntas."
             )
         )
 
