@@ -27,10 +27,11 @@ def test_the_navigation_links_built_modules_and_names_the_others_as_coming(as_vi
     html = html_of(as_visitor)
     nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
     assert '<a href="/directorio/"' in nav
-    assert nav.count("<a ") == 1
+    assert '<a href="/diagnostico/"' in nav
+    assert '<a href="/autodiagnostico/"' in nav
+    assert nav.count("<a ") == 3
     assert (
-        '<li class="nav-soon">Próximamente: '
-        "Diagnóstico, Participación, Formación, Redes, Biblioteca</li>"
+        '<li class="nav-soon">Próximamente: Participación, Formación, Redes, Biblioteca</li>'
     ) in nav
 
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 # module is not built yet are shown but marked as coming.
 NAVIGATION = [
     ("directory", _("Directorio"), "directory:index"),
-    ("diagnosis", _("Diagnóstico"), None),
+    ("indicators", _("Diagnóstico"), "indicators:index"),
+    ("assessments", _("Manual de incidencia"), "assessments:index"),
     ("participation", _("Participación"), None),
     ("learning", _("Formación"), None),
     ("networks", _("Redes"), None),
