@@ -553,7 +553,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "version": drafts.version_of(response),
             "last_section": applicable[-1] if applicable else 0,
             "conflict": conflict,
-            "storage_prefix": f"polo:respuesta:{response.pk}:",
         },
         status=409 if conflict else 200,
     )

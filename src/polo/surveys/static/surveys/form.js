@@ -30,26 +30,24 @@
   // --- Pages without the form: forget what the server already has. -----------
 
   function forgetSent() {
+    // The start page lists the drafts still open: a copy kept for any other
+    // response is of one the server already has in full (sent or gone).
     const store = storage();
-    if (!store) return;
     const drafts = document.querySelector("[data-polo-borradores]");
-    const sending = document.getElementById("polo-enviar");
-    if (drafts) {
-      const open = new Set(drafts.getAttribute("data-polo-borradores").split(/\s+/).filter(Boolean));
-      for (let i = store.length - 1; i >= 0; i -= 1) {
-        const key = store.key(i);
-        if (key && key.indexOf(STORAGE_PREFIX) === 0 && !open.has(key.slice(STORAGE_PREFIX.length).split(":")[0])) {
-          store.removeItem(key);
-        }
+    if (!store || !drafts) return;
+    const open = new Set(drafts.getAttribute("data-polo-borradores").split(/\s+/).filter(Boolean));
+    for (let i = store.length - 1; i >= 0; i -= 1) {
+      const key = store.key(i);
+      if (key && key.indexOf(STORAGE_PREFIX) === 0 && !open.has(key.slice(STORAGE_PREFIX.length).split(":")[0])) {
+        store.removeItem(key);
       }
     }
-    if (sending) {
-      sending.addEventListener("submit", function () {
-        // Kept until the start page confirms the response was sent (forgetSent there).
-        sending.querySelector("[type=submit]").setAttribute("aria-disabled", "true");
-      });
-    }
   }
+
+  // A page drawn again with problems: the keyboard starts at their list, whose
+  // links lead to each answer to correct.
+  const summary = document.getElementById("errores");
+  if (summary) summary.focus();
 
   const form = document.getElementById("polo-formulario");
   const logicElement = document.getElementById("polo-logica");
@@ -267,7 +265,13 @@
     if (hiddenInput) hiddenInput.value = hidden.join(" ");
     document.querySelectorAll("[data-output]").forEach(function (output) {
       const name = output.getAttribute("data-output");
-      const value = data[name];
+      let value = data[name];
+      const rowElement = output.closest(".q-row");
+      const repeatElement = rowElement && rowElement.closest("[data-repeat]");
+      if (repeatElement) {
+        const rowData = (data[repeatElement.getAttribute("data-repeat")] || [])[rowOf(rowElement)];
+        if (rowData && Object.prototype.hasOwnProperty.call(rowData, name)) value = rowData[name];
+      }
       const text = Array.isArray(value) ? String(value.length) : (value == null ? "" : String(value));
       if (output.textContent !== text) output.textContent = text;
     });
