@@ -786,3 +786,34 @@ def test_the_form_page_is_within_the_page_budget(as_editor, draft):
     assert weight.problems() == []
     weight = weigh_page(as_editor.get(review_url(fill(draft))).content)
     assert weight.problems() == []
+
+
+# --- Every role on every page (the rows asked of the authorization matrix) ------------
+
+ROLES = ["visitor", "participant", "editor", "facilitator", "other_facilitator", "coordinator"]
+LOGIN = "login"
+SEEN_BY_STEWARDS = dict(zip(ROLES, [LOGIN, 404, 200, 200, 404, 200], strict=True))
+EXPECTED = {
+    "surveys:collect_start": dict(zip(ROLES, [LOGIN, 200, 200, 200, 200, 200], strict=True)),
+    "surveys:collect_new": dict(zip(ROLES, [LOGIN, 403, 200, 200, 403, 200], strict=True)),
+    "surveys:collect_section": SEEN_BY_STEWARDS,
+    "surveys:collect_review": SEEN_BY_STEWARDS,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_status(request, draft, baseline_round, url_name, role):
+    kwargs = {
+        "surveys:collect_start": {},
+        "surveys:collect_new": {"round_pk": baseline_round.pk},
+        "surveys:collect_section": {"pk": draft.pk, "index": 0},
+        "surveys:collect_review": {"pk": draft.pk},
+    }[url_name]
+    client = request.getfixturevalue(f"as_{role}")
+    page = client.get(reverse(url_name, kwargs=kwargs))
+    expected = EXPECTED[url_name][role]
+    if expected == LOGIN:
+        assert page.status_code == 302 and "/cuentas/login/" in page["Location"]
+    else:
+        assert page.status_code == expected
