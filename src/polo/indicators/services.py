@@ -67,7 +67,7 @@ def indicator_refresh(indicator: Indicator) -> int:
     return len(cells)
 
 
-def indicators_refresh(*, stale_only: bool = False) -> list[tuple[Indicator, int]]:
+def indicators_refresh(*, stale_only: bool = False, indicators=None) -> list[tuple[Indicator, int]]:
     """Recompute every indicator, or only those whose campaign has responses
     saved or reviewed since (indicators over Polo's data are always recomputed:
     they are a handful of counts)."""
@@ -84,7 +84,9 @@ def indicators_refresh(*, stale_only: bool = False) -> list[tuple[Indicator, int
         .order_by()
     ):
         latest[campaign_id] = max(d for d in (updated, reviewed) if d is not None)
-    for indicator in Indicator.objects.select_related("campaign__instrument"):
+    if indicators is None:
+        indicators = Indicator.objects.all()
+    for indicator in indicators.select_related("campaign__instrument"):
         if (
             stale_only
             and indicator.computed_at is not None
