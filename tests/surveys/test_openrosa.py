@@ -972,3 +972,25 @@ def test_staff_without_two_factor_are_sent_to_set_it_up(region):
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     assert not CollectorCredential.objects.filter(user=user).exists()
+
+
+def test_a_busy_database_is_answered_503_and_nothing_is_kept(
+    collector, media_round, media_root, monkeypatch
+):
+    """SQLite's write lock not granted in time (injected here): the device is
+    told to send again, and nothing of the attempt remains."""
+    from django.db import OperationalError
+
+    from polo.surveys import services
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "response_store_answers", locked)
+    document = instance_document(media_round, media_answers(acta=None, visitas=[]))
+    response = collector.submit(document, {"1700000000001.jpg": (JPEG, "image/jpeg")})
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "vuelve a enviarla" in message_of(response)
+    assert Response.objects.count() == 0
+    assert stored_files(media_root) == []

@@ -314,23 +314,36 @@ def _chosen_files(
     return chosen, ignored
 
 
-def _save_file(
-    response: Response, *, name: str, filename: str, content, content_type: str, written: list
-) -> None:
+def _write_file(*, name: str, filename: str, content, content_type: str, written: list):
+    """Write one file to storage and return its (unsaved) Attachment. Files
+    are written before the transaction, so that the database's write lock
+    (SQLite takes it at BEGIN) is held only for the inserts; the caller
+    deletes the `written` names if anything fails."""
     try:
         safe = get_valid_filename(filename)[-80:]
     except Exception:  # SuspiciousFileOperation on names like ".."
         safe = "archivo"
+    field = Attachment._meta.get_field("file")
     attachment = Attachment(
-        response=response,
-        name=name,
-        filename=filename,
-        content_type=content_type,
-        size=content.size,
+        name=name, filename=filename, content_type=content_type, size=content.size
     )
-    attachment.file.save(f"{uuid.uuid4().hex[:16]}-{safe}", content, save=False)
+    target = field.generate_filename(attachment, f"{uuid.uuid4().hex[:16]}-{safe}")
+    attachment.file.name = field.storage.save(target, content, max_length=field.max_length)
     written.append(attachment.file.name)
-    attachment.save()
+    return attachment
+
+
+def _write_files(chosen: list[ChosenFile], written: list) -> list[Attachment]:
+    return [
+        _write_file(
+            name=item.question,
+            filename=item.filename,
+            content=item.upload,
+            content_type=item.content_type,
+            written=written,
+        )
+        for item in chosen
+    ]
 
 
 def _delete_files(names: list[str]) -> None:
@@ -371,40 +384,36 @@ def _store(
 ) -> Response:
     written: list[str] = []
     now = timezone.now()
+    response = Response(
+        round=round_,
+        form_version=version,
+        instance_id=instance_id,
+        respondent_kind=round_.campaign.respondent,
+        data=data,
+        status=Response.Status.SUBMITTED,
+        source=Response.Source.OPENROSA,
+        submitted_by=user,
+        started_at=_started_at(spec, data) or now,
+        submitted_at=now,
+    )
     try:
-        with transaction.atomic():
-            response = Response(
-                round=round_,
-                form_version=version,
-                instance_id=instance_id,
-                respondent_kind=round_.campaign.respondent,
-                data=data,
-                status=Response.Status.SUBMITTED,
-                source=Response.Source.OPENROSA,
-                submitted_by=user,
-                started_at=_started_at(spec, data) or now,
-                submitted_at=now,
-            )
-            services.response_link_respondent(response)
-            response.save()
-            services.response_store_answers(response, spec=spec)
-            _save_file(
-                response,
+        services.response_link_respondent(response)  # reads only: before the lock
+        attachments = [
+            _write_file(
                 name=DOCUMENT_NAME,
                 filename=DOCUMENT_FILENAME,
                 content=ContentFile(document),
                 content_type="text/xml",
                 written=written,
-            )
-            for item in chosen:
-                _save_file(
-                    response,
-                    name=item.question,
-                    filename=item.filename,
-                    content=item.upload,
-                    content_type=item.content_type,
-                    written=written,
-                )
+            ),
+            *_write_files(chosen, written),
+        ]
+        with transaction.atomic():
+            response.save()
+            services.response_store_answers(response, spec=spec)
+            for attachment in attachments:
+                attachment.response = response
+                attachment.save()
     except BaseException:
         _delete_files(written)
         raise
@@ -441,17 +450,12 @@ def _repeat(existing: Response, document: bytes, uploads: list) -> Received:
     if chosen:
         written: list[str] = []
         try:
+            attachments = _write_files(chosen, written)
             with transaction.atomic():
-                for item in chosen:
-                    _save_file(
-                        existing,
-                        name=item.question,
-                        filename=item.filename,
-                        content=item.upload,
-                        content_type=item.content_type,
-                        written=written,
-                    )
-            added = len(chosen)
+                for attachment in attachments:
+                    attachment.response = existing
+                    attachment.save()
+            added = len(attachments)
         except IntegrityError:
             # Another request added the same files meanwhile.
             _delete_files(written)

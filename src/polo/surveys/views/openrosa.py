@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import logging
 import zlib
 
 import segno
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -31,6 +33,10 @@ from polo.surveys.models import CollectorCredential, FormVersion
 from polo.surveys.openrosa import auth, responses
 from polo.surveys.openrosa import submission as receiving
 from polo.surveys.selectors import rounds_open_to
+
+logger = logging.getLogger(__name__)
+
+BUSY_RETRY_AFTER = 30  # seconds
 
 
 def openrosa_endpoint(*, methods: tuple[str, ...], submission: bool = False):
@@ -172,6 +178,19 @@ def submission(request: HttpRequest) -> HttpResponse:
         )
     except receiving.Rejected as rejection:
         return responses.message(rejection.message, status=rejection.status)
+    except OperationalError:
+        # The database is busy (SQLite's write lock not granted in time) or
+        # unreachable: nothing was stored, and the device should send again.
+        logger.exception("openrosa: submission not stored, the database is unavailable")
+        response = responses.message(
+            _(
+                "El servidor está ocupado y no guardó la respuesta; vuelve a enviarla en "
+                "un momento."
+            ),
+            status=503,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
     return responses.message(received.message, status=received.status)
 
 
