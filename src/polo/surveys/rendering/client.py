@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from polo.surveys.spec import FormSpec, Node, Section
 from polo.surveys.validation import MAX_TEXT_LENGTH
 
+# The option's text, beside its columns (which a choice_filter reads by name).
+CHOICE_LABEL = "_label"
 EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter", "required")
 
 
@@ -70,7 +72,12 @@ def client_logic(
         "nodes": [_node(spec, node, language) for node in [*in_section, *calculations]],
         "choices": {
             list_name: [
-                {**choice.extra, "name": choice.name} for choice in spec.choices.get(list_name, [])
+                {
+                    **choice.extra,
+                    "name": choice.name,
+                    CHOICE_LABEL: choice.text(spec.languages, language),
+                }
+                for choice in spec.choices.get(list_name, [])
             ]
             for list_name in sorted(filtered_lists)
         },

@@ -181,8 +181,6 @@
 
   // --- Choice filters ----------------------------------------------------------
 
-  const originalOptions = new Map();
-
   function filterChoices(wrapper, node, data, row) {
     const list = logic.choices[node.list] || [];
     const environment = env(data, row, { repeat: node.repeat });
@@ -193,21 +191,12 @@
     let changed = false;
     if (widget === "dropdown") {
       const select = wrapper.querySelector("select");
-      if (!originalOptions.has(select)) {
-        originalOptions.set(select, Array.prototype.slice.call(select.options).slice(1).map(function (option) {
-          return { value: option.value, label: option.textContent };
-        }));
-      }
       const chosen = select.value;
-      const keep = originalOptions.get(select).filter(function (option) { return allowed.has(option.value); });
-      const present = Array.prototype.slice.call(select.options).slice(1)
-        .filter(function (option) { return !option.hidden; }).map(function (option) { return option.value; });
-      if (present.join("\n") !== keep.map(function (option) { return option.value; }).join("\n")) {
+      const keep = list.filter(function (item) { return allowed.has(item.name); });
+      const present = Array.prototype.slice.call(select.options, 1).map(function (option) { return option.value; });
+      if (present.join("\n") !== keep.map(function (item) { return item.name; }).join("\n")) {
         while (select.options.length > 1) select.remove(1);
-        keep.forEach(function (option) {
-          const element = new Option(option.label, option.value);
-          select.add(element);
-        });
+        keep.forEach(function (item) { select.add(new Option(item._label, item.name)); });
         select.value = allowed.has(chosen) ? chosen : "";
         changed = select.value !== chosen;
       }
@@ -394,6 +383,10 @@
     }
     const before = snapshot();
     if (!apply(saved.values || {})) return;
+    // A restored answer may open options (a region's municipalities) that the
+    // restored choice among them needs: once more after they are drawn.
+    refresh();
+    apply(saved.values || {});
     const box = document.getElementById("polo-recuperado");
     if (!box) return;
     box.className = "notice notice-warning";
