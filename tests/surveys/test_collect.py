@@ -572,7 +572,7 @@ def test_sending_refuses_a_response_with_problems_and_lists_them(as_editor, draf
     fill(draft, consentimiento=None)
     html = text(as_editor.get(review_url(draft)))
     assert "Falta corregir 1 respuesta antes de enviar" in html
-    assert section_url(draft, 4) in html
+    assert f'href="{section_url(draft, 4)}#q/consentimiento"' in html
     page = as_editor.post(review_url(draft), hidden_fields(html))
     assert page.status_code == 200
     draft.refresh_from_db()

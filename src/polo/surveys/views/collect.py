@@ -537,7 +537,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             spec.text(spec.nodes[problem.name].label, language)
             if problem.name in spec.nodes
             else problem.name,
-            _section_url(response, section_of.get(problem.name, 0)),
+            _section_url(response, section_of.get(problem.name, 0), _problem_id(spec, problem)),
         )
         for problem in problems
     ]
