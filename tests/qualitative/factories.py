@@ -172,3 +172,24 @@ def passage_of_answer(response, codes, *, question="problemas", row=0, passage="
 
 def first_passage(focus_group: FocusGroup) -> Passage:
     return focus_group.passages.order_by("pk").first()
+
+
+# --- The authorization matrix's world ------------------------------------------------
+# Each takes the matrix's `world` (tests/test_authorization_matrix.py): the
+# organisation's municipality is in the facilitator's region.
+
+
+def matrix_code(w) -> Code:
+    return CodeFactory(slug="salud", name="Acceso a servicios de salud")
+
+
+def matrix_session(w) -> FocusGroup:
+    return FocusGroupFactory(municipality=w["organization"].municipality)
+
+
+def matrix_passage(w) -> Passage:
+    return code_passage(matrix_session(w), [matrix_code(w)])
+
+
+def matrix_round(w) -> Round:
+    return open_round(w["organization"].municipality.region)
