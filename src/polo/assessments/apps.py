@@ -6,3 +6,9 @@ class AssessmentsConfig(AppConfig):
     name = "polo.assessments"
     label = "assessments"
     verbose_name = _("Autodiagnóstico (Manual de incidencia)")
+
+    def ready(self) -> None:
+        from polo.assessments import indicator_sources, services
+
+        services.register_personal_data()
+        indicator_sources.register()

@@ -1,0 +1,1 @@
+"""The default assessment instrument Polo ships: the Incidence Manual."""
