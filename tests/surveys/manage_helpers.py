@@ -111,8 +111,8 @@ def add_attachment(
     return attachment
 
 
-@pytest.fixture
-def programme_campaign(baseline_version):
+@pytest.fixture(name="programme_campaign")
+def programme_campaign_fixture(baseline_version):
     """A campaign of the whole programme (no regions), open, with a baseline round."""
     campaign = Campaign.objects.create(
         instrument=baseline_version.instrument,

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from polo.surveys.models import Campaign, FormVersion, Instrument
 from polo.surveys.xlsform import MAX_XLSFORM_BYTES
-from tests.surveys.manage_helpers import (  # noqa: F401
+from tests.surveys.manage_helpers import (
     make_response,
-    programme_campaign,
+    programme_campaign_fixture,  # noqa: F401
     small_form,
     upload,
 )

@@ -205,7 +205,7 @@ def instrument_version(request: HttpRequest, slug: str, number: int) -> HttpResp
             "instrument": version.instrument,
             "version": version,
             "spec": spec,
-            "languages": [(language, language_code(language)) for language in spec.languages],
+            "languages": [(language, _code(language)) for language in spec.languages],
             "sections": preview_sections(spec, get_language()),
         },
     )
@@ -270,11 +270,13 @@ def type_label(node_type: str) -> str:
 class PreviewItem:
     node: Node
     depth: int
+    title: str  # the label in the reader's language (or the form's first)
     labels: list[tuple[str, str, str]]  # (language, code, text) in the form's languages
     hints: list[tuple[str, str, str]]
     type_label: str
     depends_on: list[tuple[str, str]] = field(default_factory=list)  # (name, label)
-    choices: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
+    # (name, [(language code, label)] in the form's languages, in their order)
+    choices: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     more_choices: int = 0
     messages: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
 
@@ -287,10 +289,15 @@ class PreviewSection:
     items: list[PreviewItem]
 
 
+def _code(language: str) -> str:
+    """A language's code for a lang attribute; '' for pyxform's unnamed one."""
+    return "" if language == DEFAULT_LANGUAGE else language_code(language)
+
+
 def _in_languages(spec: FormSpec, texts: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(language, its code for a lang attribute or '', text) in the form's languages."""
+    """(language, its code, text) in the form's languages."""
     return [
-        (language, "" if language == DEFAULT_LANGUAGE else language_code(language), texts[language])
+        (language, _code(language), texts[language])
         for language in spec.languages
         if texts.get(language)
     ]
@@ -323,6 +330,7 @@ def _preview_nodes(
     item = PreviewItem(
         node=node,
         depth=depth,
+        title=spec.text(node.label, language),
         labels=_in_languages(spec, node.label),
         hints=_in_languages(spec, node.hint),
         type_label=type_label(node.type),
@@ -339,7 +347,8 @@ def _preview_nodes(
     if node.is_select:
         choices = spec.choices_for(node)
         item.choices = [
-            (choice.name, _in_languages(spec, choice.label)) for choice in choices[:PREVIEW_CHOICES]
+            (choice.name, [(_code(lang), choice.label.get(lang, "")) for lang in spec.languages])
+            for choice in choices[:PREVIEW_CHOICES]
         ]
         item.more_choices = max(0, len(choices) - PREVIEW_CHOICES)
     item.messages = [

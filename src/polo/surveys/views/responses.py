@@ -147,18 +147,32 @@ class ShownHeading:
 
 
 @dataclass
+class ShownAnswers:
+    """A run of answers, shown as one definition list."""
+
+    items: list[Shown] = field(default_factory=list)
+    kind: str = "answers"
+
+
+@dataclass
 class ShownRepeat:
     name: str
     label: str
     columns: list[str]
     rows: list[list[Shown]]
+    heading: bool = True  # False when the section is this repeat
     kind: str = "repeat"
 
 
 @dataclass
 class ShownSection:
     title: str
-    items: list[Any] = field(default_factory=list)
+    blocks: list[Any] = field(default_factory=list)
+
+    def add(self, answer: Shown) -> None:
+        if not self.blocks or self.blocks[-1].kind != "answers":
+            self.blocks.append(ShownAnswers())
+        self.blocks[-1].items.append(answer)
 
 
 def node_label(spec: FormSpec, node: Node, language: str | None) -> str:
@@ -219,35 +233,36 @@ def answer_sections(
             attachment,
         )
 
-    def add(node: Node, depth: int, items: list) -> None:
+    def add(node: Node, depth: int, section: ShownSection, name: str) -> None:
         if node.name == "meta" or node.type in METADATA_TYPES:
             return
         if node.kind == "group":
-            if depth > 0:
-                items.append(ShownHeading(node_label(spec, node, language), depth))
+            if node.name != name:  # the section's own group is its title
+                section.blocks.append(ShownHeading(node_label(spec, node, language), depth))
             for child in node.children:
-                add(child, depth + 1, items)
+                add(child, depth + 1, section, name)
         elif node.kind == "repeat":
             columns = _questions_in(node)
             rows = data.get(node.name)
             rows = [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
-            items.append(
+            section.blocks.append(
                 ShownRepeat(
                     node.name,
                     node_label(spec, node, language),
                     [node_label(spec, column, language) for column in columns],
                     [[shown(column, row.get(column.name)) for column in columns] for row in rows],
+                    heading=node.name != name,
                 )
             )
         elif node.stores_value:
-            items.append(shown(node, data.get(node.name)))
+            section.add(shown(node, data.get(node.name)))
 
     sections = []
     for section in spec.sections:
         shown_section = ShownSection(spec.text(section.label, language) or section.name)
         for node in section.nodes:
-            add(node, 0, shown_section.items)
-        if shown_section.items:
+            add(node, 0, shown_section, section.name)
+        if shown_section.blocks:
             sections.append(shown_section)
     return sections
 
