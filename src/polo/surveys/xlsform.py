@@ -113,20 +113,26 @@ def _index_sheet(data: bytes) -> _SheetIndex:
     index = _SheetIndex()
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        index.sheets = set(workbook.sheetnames)
+        # pyxform reads sheet names and column headers whatever their case
+        # ("Survey", "Label"): so does the index.
+        index.sheets = {name.strip().lower() for name in workbook.sheetnames}
         for name in workbook.sheetnames:
-            if name.lower() not in XLSFORM_SHEETS:
+            if name.strip().lower() not in XLSFORM_SHEETS:
                 index.extra_sheets[name] = _sheet_rows(workbook[name])
-        if "survey" not in workbook.sheetnames:
+        survey = next((n for n in workbook.sheetnames if n.strip().lower() == "survey"), None)
+        if survey is None:
             return index
-        rows = workbook["survey"].iter_rows(values_only=True)
-        header = [str(cell or "").strip() for cell in next(rows, ())]
-        for position, name in enumerate(header, start=1):
-            index.columns.setdefault(name, get_column_letter(position))
-            index.columns.setdefault(name.split("::")[0], get_column_letter(position))
-            column, _sep, language = name.partition("::")
-            if column.strip() in TEXT_COLUMNS:
-                language = language.strip() or DEFAULT_LANGUAGE
+        rows = workbook[survey].iter_rows(values_only=True)
+        header = []
+        for position, cell in enumerate(next(rows, ()), start=1):
+            column, sep, language = str(cell or "").strip().partition("::")
+            column, language = column.strip().lower(), language.strip()
+            header.append(column)
+            letter = get_column_letter(position)
+            index.columns.setdefault(f"{column}{sep}{language}", letter)
+            index.columns.setdefault(column, letter)
+            if column in TEXT_COLUMNS:
+                language = language or DEFAULT_LANGUAGE
                 if language not in index.languages:
                     index.languages.append(language)
         name_column = header.index("name") if "name" in header else None
@@ -327,6 +333,10 @@ def _read_spec(data: dict[str, Any], index: _SheetIndex) -> FormSpec:
     spec.sheets = index.extra_sheets
     spec._link(spec.children, repeat=None, path=())
     names = set(spec.nodes)
+    if not problems and not any(node.is_input for node in spec.walk()):
+        problems.append(
+            FormProblem(_("El formulario no tiene ninguna pregunta que responder."), sheet="survey")
+        )
     if len(names) > MAX_QUESTIONS:
         problems.append(
             FormProblem(
@@ -429,7 +439,21 @@ def _read_node(
     node.expressions = {
         key: {"source": str(source)} for key, source in sources.items() if source not in (None, "")
     }
-    if node.type in SELECT_TYPES and not node.list_name:
+    itemset = str(data.get("itemset") or "")
+    if node.type in SELECT_TYPES and not node.list_name and itemset:
+        problems.append(
+            FormProblem(
+                _(
+                    "Polo no admite opciones en un archivo aparte («%(file)s»): ponlas en la "
+                    "hoja «choices» y usa select_one o select_multiple."
+                )
+                % {"file": itemset[:100]},
+                sheet="survey",
+                row=row,
+                column=index.column("type"),
+            )
+        )
+    elif node.type in SELECT_TYPES and not node.list_name:
         problems.append(
             FormProblem(
                 _("La pregunta «%(name)s» no dice de qué lista son sus opciones.") % {"name": name},
