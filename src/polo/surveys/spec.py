@@ -63,10 +63,27 @@ LANGUAGE_CODE_RE = re.compile(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?\)\s*$")
 DEFAULT_LANGUAGE = "default"
 
 
+# Forms written before XLSForm asked for codes name their languages bare
+# ("label::Spanish", "label::Español"): the programme's languages by name.
+LANGUAGE_NAMES = {
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "spanish": "es",
+    "english": "en",
+    "inglés": "en",
+    "ingles": "en",
+}
+
+
 def language_code(language: str) -> str:
-    """'Español (es)' -> 'es'; a language without a code keeps its name."""
+    """'Español (es)' -> 'es', 'Spanish' -> 'es'; another language without a
+    code keeps its name."""
     match = LANGUAGE_CODE_RE.search(language)
-    return match.group(1).lower() if match else language.strip().lower()
+    if match:
+        return match.group(1).lower()
+    name = language.strip().lower()
+    return LANGUAGE_NAMES.get(name, name)
 
 
 def pick_text(texts: dict[str, str] | None, languages: list[str], wanted: str | None) -> str:
