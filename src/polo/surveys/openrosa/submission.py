@@ -133,6 +133,8 @@ def spec_of(version: FormVersion) -> FormSpec:
     key = (version.pk, version.xform_md5)
     spec = _specs.get(key)
     if spec is None:
+        if "spec" in version.get_deferred_fields():
+            version = FormVersion.objects.only("pk", "spec").get(pk=version.pk)
         spec = version.form
         with _specs_lock:
             if len(_specs) > 64:
@@ -212,7 +214,9 @@ def _version(round_: Round, version: str) -> FormVersion:
     if not version:
         raise Rejected(400, _("El documento no dice qué versión del formulario se llenó."))
     found = (
-        FormVersion.objects.defer("xform")
+        # The spec (a large JSON with every choice) is read only when this
+        # process has not read it yet: see spec_of.
+        FormVersion.objects.only("pk", "instrument_id", "number", "version", "xform_md5")
         .filter(instrument_id=round_.campaign.instrument_id, version=version)
         .first()
     )
@@ -444,7 +448,7 @@ def _repeat(existing: Response, document: bytes, uploads: list) -> Received:
             % {"id": existing.instance_id},
         )
     stored = set(existing.attachments.values_list("filename", flat=True))
-    spec = spec_of(existing.form_version)
+    spec = spec_of(FormVersion.objects.only("pk", "xform_md5").get(pk=existing.form_version_id))
     chosen, _ignored = _chosen_files(spec, existing.data, uploads, skip=stored)
     added = 0
     if chosen:
