@@ -102,7 +102,9 @@ def _row_view(repeat: Node, row: Mapping[str, Any]) -> Mapping[str, Any]:
     return ChainMap(row, blanks)
 
 
-def _is_relevant(node: Node, data, *, today, row=None, position=None) -> bool:
+def is_relevant(node: Node, data, *, today, row=None, position=None) -> bool:
+    """Whether the node's ``relevant`` holds for these answers (the web form
+    asks the same question when it draws a page)."""
     ast = node.expression("relevant")
     if ast is None:
         return True
@@ -142,7 +144,7 @@ def _compute_nodes(nodes, data, target, *, today, row, position) -> None:
     for node in nodes:
         if node.kind == "repeat":
             rows = data.get(node.name)
-            if not _is_relevant(node, data, today=today):
+            if not is_relevant(node, data, today=today):
                 target.pop(node.name, None)
                 continue
             if not isinstance(rows, list):
@@ -159,12 +161,12 @@ def _compute_nodes(nodes, data, target, *, today, row, position) -> None:
                     )
             continue
         if node.kind == "group":
-            if not _is_relevant(node, data, today=today, row=row, position=position):
+            if not is_relevant(node, data, today=today, row=row, position=position):
                 _clear(node, data, target)
                 continue
             _compute_nodes(node.children, data, target, today=today, row=row, position=position)
             continue
-        if not _is_relevant(node, data, today=today, row=row, position=position):
+        if not is_relevant(node, data, today=today, row=row, position=position):
             target.pop(node.name, None)
             continue
         calculation = node.expression("calculation")
@@ -218,11 +220,11 @@ def _check_nodes(spec, nodes, data, target, today, language, row, position):
         if node.kind == "repeat":
             yield from _check_repeat(spec, node, data, today, language)
         elif node.kind == "group":
-            if _is_relevant(node, data, today=today, row=row, position=position):
+            if is_relevant(node, data, today=today, row=row, position=position):
                 yield from _check_nodes(
                     spec, node.children, data, target, today, language, row, position
                 )
-        elif node.is_input and _is_relevant(node, data, today=today, row=row, position=position):
+        elif node.is_input and is_relevant(node, data, today=today, row=row, position=position):
             message = _check_question(
                 spec, node, target.get(node.name), data, today, language, row, position
             )
@@ -231,7 +233,7 @@ def _check_nodes(spec, nodes, data, target, today, language, row, position):
 
 
 def _check_repeat(spec, node, data, today, language) -> Iterator[AnswerProblem]:
-    if not _is_relevant(node, data, today=today):
+    if not is_relevant(node, data, today=today):
         return
     rows = data.get(node.name, [])
     if rows in (None, ""):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from polo.surveys.expressions import Env, ExpressionError, evaluate_bool
+from polo.surveys import validation
+from polo.surveys.expressions import Env
 from polo.surveys.spec import FormSpec, Node, Section
 from polo.surveys.validation import allowed_choices
 
@@ -42,15 +43,9 @@ def is_relevant(
     row: Mapping[str, Any] | None = None,
     position: int | None = None,
 ) -> bool:
-    """As ``validation`` decides it: an expression that cannot be evaluated on
-    these answers hides nothing."""
-    ast = node.expression("relevant")
-    if ast is None:
-        return True
-    try:
-        return evaluate_bool(ast, env(data, today=today, row=row, position=position))
-    except ExpressionError:
-        return True
+    """As ``validation`` decides it (one rule for the page and the check): an
+    expression that cannot be evaluated on these answers hides nothing."""
+    return validation.is_relevant(node, data, today=today, row=row, position=position)
 
 
 def section_applies(spec: FormSpec, section: Section, data, *, today: dt.date) -> bool:
