@@ -604,3 +604,70 @@ def test_a_preview_is_seen_by_whoever_uploaded_it_and_coordinators_and_confirmed
     assert not Response.objects.exists()
     assert confirm(as_facilitator, job_id).status_code == 302
     assert Response.objects.count() == 1
+
+
+# ---- the bulk write and the parallel check -------------------------------------------------
+
+
+def test_the_bulk_write_stores_what_the_services_would(
+    as_facilitator, facilitator, baseline_round, baseline_version, municipality
+):
+    """Imported rows skip the ORM: the aggregate rows are those of
+    ``services.answer_rows`` and the history record is a creation by the
+    importing person, as a response saved one by one would have."""
+    from polo.surveys.services import answer_rows
+
+    spec = baseline_version.form
+    projects = [
+        {"proyecto_nombre": "Huertos", "proyecto_tema": "medio_ambiente"},
+        {"proyecto_nombre": "Radio", "proyecto_tema": "derechos", "proyecto_personas": "7"},
+    ]
+    answers = [
+        (new_id(), baseline_answers(municipality, proyectos=projects, temas="salud genero")),
+        (new_id(), baseline_answers(municipality, ubicacion=None, pct_donativos="12.5")),
+    ]
+    job_id, _page = preview(as_facilitator, baseline_round, kobo_xlsx(spec, answers), "k.xlsx")
+    confirm(as_facilitator, job_id)
+    for response in Response.objects.all():
+        stored_rows = sorted(
+            response.answers.values_list("name", "row", "value", "number"),
+            key=lambda r: (r[0], r[1], r[2]),
+        )
+        expected = sorted(answer_rows(spec, response.data), key=lambda r: (r[0], r[1], r[2]))
+        assert stored_rows == expected
+        assert set(response.answers.values_list("round_id", "municipality_id")) == {
+            (baseline_round.pk, municipality.pk)
+        }
+        record = response.history.get()
+        assert (record.history_type, record.history_user) == ("+", facilitator)
+        assert record.data == response.data and record.instance_id == response.instance_id
+        assert record.status == Response.Status.SUBMITTED
+        assert response.updated_at is not None and response.started_at == response.submitted_at
+    # Ids come from the sequence: the next response saved one by one follows.
+    later = Response.objects.create(
+        round=baseline_round,
+        form_version=baseline_version,
+        respondent_kind="organization",
+        source=Response.Source.WEB,
+    )
+    assert later.pk > max(Response.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
+def test_large_files_are_checked_by_worker_processes_with_the_same_outcome(
+    as_facilitator, baseline_round, baseline_version, municipality, monkeypatch
+):
+    from polo.surveys.importing import checking
+
+    spec = baseline_version.form
+    answers = responses_set(municipality, 6)
+    answers[4] = (new_id(), baseline_answers(municipality, mujeres_equipo="99"))
+    monkeypatch.setattr(checking, "PARALLEL_ROWS", 1)
+    monkeypatch.setattr(checking, "MAX_WORKERS", 2)
+    assert checking.workers_for(10) == min(2, checking.workers_for(10))
+    job_id, _page = preview(as_facilitator, baseline_round, kobo_csv(spec, answers))
+    plan = importing.load_plan(job_id)
+    assert plan["counts"] == {"create": 5, "skip": 0, "rejected": 1}
+    assert rows_of(job_id, "rejected")[6]["reasons"] == [
+        "mujeres_equipo: No puede ser mayor que el equipo."
+    ]
+    assert [row["row"] for row in plan["rows"] if row["action"] == "create"] == [2, 3, 4, 5, 7]

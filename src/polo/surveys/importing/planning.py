@@ -13,6 +13,7 @@ and so that neither step holds the whole file in memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 from collections import Counter
@@ -23,8 +24,7 @@ from typing import IO, Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 
-from polo.surveys import validation
-from polo.surveys.importing import common
+from polo.surveys.importing import checking, common
 from polo.surveys.importing.columns import FormColumns, Mapping, describe
 from polo.surveys.importing.common import BATCH, LISTED_ROWS, ImportFileError, Progress, msg
 from polo.surveys.importing.reading import Source, open_source
@@ -261,15 +261,18 @@ def _plan(
     if progress:
         progress.start(prepared.source.main.estimated_rows)
     prepared.reader.load_children()
-    with gzip.GzipFile(fileobj=staging, mode="wb", compresslevel=1) as out:
+
+    def prechecked() -> Iterator[tuple[list, list[dict]]]:
+        """Batches with what is known before the answers are checked: the
+        instance id, and whether the file had it already."""
+        nonlocal total
         for batch in _batches(iter(prepared.reader)):
             total += len(batch)
             if total > common.MAX_ROWS:
                 raise ImportFileError(msg("too_many_rows", limit=f"{common.MAX_ROWS:,}"))
-            checked: list[tuple[Record, dict]] = []
+            entries = []
             for record in batch:
                 reasons = list(record.problems)
-                data = record.data
                 if not record.instance_id:
                     reasons.append(msg("no_instance_id"))
                 elif record.instance_id in seen:
@@ -282,14 +285,20 @@ def _plan(
                     )
                 else:
                     seen[record.instance_id] = record.row
+                entries.append((record, reasons))
+            yield entries, [record.data for record, reasons in entries if not reasons]
+
+    round_names = functools.lru_cache(maxsize=None)(_round_name)
+    workers = checking.workers_for(prepared.source.main.estimated_rows)
+    with gzip.GzipFile(fileobj=staging, mode="wb", compresslevel=1) as out:
+        for entries, results in checking.check_batches(
+            spec, prechecked(), today=today, language=language, workers=workers
+        ):
+            checked: list[tuple[Record, dict]] = []
+            outcomes = iter(results)
+            for record, reasons in entries:
                 if not reasons:
-                    data = validation.compute(spec, record.data, today=today)
-                    reasons = [
-                        str(problem)
-                        for problem in validation.validate(
-                            spec, data, today=today, language=language
-                        )
-                    ]
+                    data, reasons = next(outcomes)
                 if reasons:
                     _note(counts, listed, record, "rejected", reasons)
                     continue
@@ -306,7 +315,7 @@ def _plan(
                     note = (
                         msg("already_imported")
                         if other == round_.pk
-                        else msg("elsewhere", round=_round_name(other))
+                        else msg("elsewhere", round=round_names(other))
                     )
                     _note(counts, listed, record, "skip", [note])
                 else:
@@ -340,7 +349,7 @@ def _plan(
                 out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
                 out.write(b"\n")
             if progress:
-                progress.advance(len(batch))
+                progress.advance(len(entries))
     if total == 0:
         raise ImportFileError(msg("no_rows"))
     if progress:
