@@ -10,6 +10,7 @@ sent to sign in (rules in surveys/rules.py, campaign lists through
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ GET_POST = ["GET", "HEAD", "POST"]
 # A cascade's list (every municipality of three states) would make the
 # preview heavy: the first options are shown, with the count of the rest.
 PREVIEW_CHOICES = 12
+LANG_ATTRIBUTE_RE = re.compile(r"[a-z]{2,3}")
 
 view_instruments = permission_required("surveys.view_instruments", raise_exception=True)
 manage_instruments = permission_required("surveys.manage_instruments", raise_exception=True)
@@ -290,8 +292,10 @@ class PreviewSection:
 
 
 def _code(language: str) -> str:
-    """A language's code for a lang attribute; '' for pyxform's unnamed one."""
-    return "" if language == DEFAULT_LANGUAGE else language_code(language)
+    """A language's code for a lang attribute; '' when the form does not give
+    one (pyxform's unnamed language, a bare name such as "Mixteco")."""
+    code = "" if language == DEFAULT_LANGUAGE else language_code(language)
+    return code if LANG_ATTRIBUTE_RE.fullmatch(code) else ""
 
 
 def _in_languages(spec: FormSpec, texts: dict[str, str]) -> list[tuple[str, str, str]]:
