@@ -933,6 +933,27 @@ def test_a_generated_password_is_shown_once_and_works(as_facilitator, facilitato
     assert "aún no se ha usado" not in again  # it has been used now
 
 
+def test_the_qr_code_carries_collect_settings_and_the_page_stays_small(as_facilitator):
+    import base64
+    import json
+    import zlib
+
+    from polo.surveys.views.openrosa import collect_settings_payload
+
+    payload = collect_settings_payload(
+        url="http://testserver/openrosa", username="facilitador@ejemplo.mx", password="abc"
+    )
+    settings_json = json.loads(zlib.decompress(base64.b64decode(payload)))
+    assert settings_json["general"] == {
+        "server_url": "http://testserver/openrosa",
+        "username": "facilitador@ejemplo.mx",
+        "password": "abc",
+    }
+    page = as_facilitator.post(SETUP, {"action": "generate"})
+    assert "<title>" in page.content.decode().split("<svg", 1)[1]  # the code is named
+    assert len(page.content) < 100 * 1024
+
+
 def test_the_stored_credential_keeps_no_clear_password(as_facilitator, facilitator):
     html = as_facilitator.post(SETUP, {"action": "generate"}).content.decode()
     password = html.split('<code class="app-password">')[1].split("</code>")[0]

@@ -213,15 +213,20 @@ def server_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("openrosa:form_list")).rsplit("/", 1)[0]
 
 
-def collect_settings_qr(*, url: str, username: str, password: str) -> str:
-    """ODK Collect's settings QR code (Configure with QR code), as inline SVG:
-    the settings JSON, zlib-compressed and base64-encoded, as Collect reads it."""
-    payload = {
+def collect_settings_payload(*, url: str, username: str, password: str) -> str:
+    """What ODK Collect's and KoboCollect's settings QR code carries: the
+    settings JSON, zlib-compressed and base64-encoded."""
+    settings_json = {
         "general": {"server_url": url, "username": username, "password": password},
         "admin": {},
         "project": {"name": "Polo", "icon": "P", "color": "#005f56"},
     }
-    content = base64.b64encode(zlib.compress(json.dumps(payload).encode())).decode()
+    return base64.b64encode(zlib.compress(json.dumps(settings_json).encode())).decode()
+
+
+def collect_settings_qr(*, url: str, username: str, password: str) -> str:
+    """That QR code («Configurar con código QR» in Collect), as inline SVG."""
+    content = collect_settings_payload(url=url, username=username, password=password)
     return segno.make(content, error="l", micro=False).svg_inline(
         scale=4, title=_("Código QR de configuración para ODK Collect"), omitsize=False
     )
