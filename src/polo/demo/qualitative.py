@@ -449,7 +449,11 @@ def _code(
             focus_group=session, by=by, codes=quote_codes, passage=paragraph.quote
         )
         coded += 1
-        if session.status == FocusGroup.Status.COMPLETE and rng.random() < 0.18:
+        if (
+            session.status == FocusGroup.Status.COMPLETE
+            and rng.random() < 0.25
+            and not Passage.objects.filter(is_published=True, text=paragraph.quote).exists()
+        ):
             services.quote_publish(
                 passage=passage,
                 by=coordinator,

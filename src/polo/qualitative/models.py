@@ -14,6 +14,14 @@ A passage keeps the text it was coded from as well as its offsets: notes get
 edited after coding, and the coding must not silently move to other words.
 When the notes change, ``services.focus_group_update`` finds the passage again
 (or flags it as ``is_stale`` when its words are gone).
+
+Personal data: participants have no account and are never named (the form
+asks for counts by sex and age band only). Notes may still mention people,
+so they are seen only by the facilitators of the session's region and by
+coordinators (rules.py). Nothing here is the personal data *of an account*,
+so nothing is registered with ``accounts.personal_data``: the only links to
+accounts are the staff who facilitated, coded or published, which an
+anonymised account keeps pointing at without a name.
 """
 
 from __future__ import annotations
