@@ -150,10 +150,14 @@ def mini_sheets(*, version: str = "1", without: tuple[str, ...] = (), **options)
             ["incidencia", "Incidencia", "Advocacy", "Influir en lo público."],
         ],
         "acciones": [
-            ["item", ES, EN, "material"],
-            ["gob_1", "Calendarizar las reuniones", "Schedule the meetings", "ficha"],
-            ["gob_2", "Escribir un reglamento", "Write the rules", ""],
-            ["inc_1", "Escribir la propuesta", "Write the proposal", ""],
+            row
+            for row in [
+                ["item", ES, EN, "material"],
+                ["gob_1", "Calendarizar las reuniones", "Schedule the meetings", "ficha"],
+                ["gob_2", "Escribir un reglamento", "Write the rules", ""],
+                ["inc_1", "Escribir la propuesta", "Write the proposal", ""],
+            ]
+            if row[0] not in without
         ],
         "materiales": [
             ["name", ES, EN, "url"],

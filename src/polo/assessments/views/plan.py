@@ -33,7 +33,8 @@ GET_POST = ["GET", "HEAD", "POST"]
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            shown = name in form.fields and not form.fields[name].widget.is_hidden
+            form.add_error(name if shown else None, errors)
     else:
         form.add_error(None, error.messages)
 

@@ -216,13 +216,15 @@ def invitation_remove(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 # --- the consensus -------------------------------------------------------------------------
 
 LEVEL_FIELD = "nivel/"
+# The level each item had when the page was drawn: what a person changed.
+BEFORE_FIELD = "antes/"
 
 
-def _posted_levels(request: HttpRequest) -> dict[str, str]:
+def _posted_levels(request: HttpRequest, prefix: str = LEVEL_FIELD) -> dict[str, str]:
     return {
-        key[len(LEVEL_FIELD) :]: value.strip()[:20]
+        key[len(prefix) :]: value.strip()[:20]
         for key, value in request.POST.items()
-        if key.startswith(LEVEL_FIELD)
+        if key.startswith(prefix)
     }
 
 
@@ -249,14 +251,20 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except services.ConsensusConflict as conflict:
+        # What this person changed on their page stays as they chose it; what
+        # they left alone shows what is saved now. Where both changed an
+        # item, the page says what the other person saved.
         fresh = conflict.assessment
         table = selectors.consensus_table(fresh, language=language)
+        before = _posted_levels(request, BEFORE_FIELD)
         for area in table.areas:
             for item in area.items:
                 typed = levels.get(item.name)
-                if typed is not None:
+                if typed is None or typed == before.get(item.name, ""):
+                    continue
+                item.typed = typed
+                if item.consensus != before.get(item.name, ""):
                     item.saved_elsewhere = item.consensus
-                    item.typed = typed
         return _render_consensus(request, fresh, table, conflict=True, status=409)
     except ValidationError as error:
         table = selectors.consensus_table(assessment, language=language)
