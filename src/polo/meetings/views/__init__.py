@@ -1,1 +1,18 @@
-urlpatterns: list = []
+"""The meetings' views, one module per part of a meeting's life."""
+
+from polo.meetings.views import (
+    access,  # noqa: F401
+    after,
+    checkin,
+    figures,
+    public,
+    registration,
+)
+
+urlpatterns = [
+    *public.urlpatterns,
+    *registration.urlpatterns,
+    *checkin.urlpatterns,
+    *after.urlpatterns,
+    *figures.urlpatterns,
+]
