@@ -346,3 +346,11 @@ def test_publishing_and_withdrawing(as_coordinator, as_visitor, survey, create_u
     assert response.status_code == 302
     indicator.refresh_from_db()
     assert not indicator.is_published
+
+
+def test_hostile_parameters_on_the_first_step_and_the_report(as_coordinator, survey):
+    for query in ("?campana=%00", "?campana=<script>", "?campana=" + "x" * 500):
+        response = as_coordinator.get(reverse("indicators:create") + query)
+        assert response.status_code == 200
+        assert "<script>" not in response.content.decode()
+    assert as_coordinator.get(reverse("indicators:report") + "?region=%00").status_code == 200

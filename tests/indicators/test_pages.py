@@ -171,6 +171,7 @@ def test_hostile_query_strings_are_ignored(as_visitor, published):
         "?ronda=-1",
         "?region=<script>",
         "?campana=%00",
+        "?region=%00",
         "?ronda=99999999999999",
     ):
         response = as_visitor.get(reverse("indicators:index") + query)

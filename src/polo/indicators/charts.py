@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -46,6 +47,7 @@ GROUP_GAP = 10
 FONT = 12
 SUPPRESSED_BAR = 18
 MAX_LABEL_CHARS = 30
+MAP_CACHE_SECONDS = 60 * 60 * 24
 
 
 def _id(*parts: str) -> str:
@@ -285,20 +287,28 @@ def choropleth(view: IndicatorView, column: int, municipalities) -> Choropleth |
                 bbox=municipality.bbox,
             )
         )
-    svg = maps.render_map(
-        shapes,
-        title=_g("%(indicator)s por municipio, %(round)s")
-        % {"indicator": indicator.name, "round": column_name},
-        description=_g(
-            "Mapa de %(count)s municipios. El color indica la cifra de cada municipio en "
-            "cinco rangos, del más claro (más bajo) al más oscuro (más alto); los municipios "
-            "rayados tienen una cifra que no se publica por tener pocas respuestas, y los "
-            "grises no tienen respuestas. La tabla por municipio tiene las mismas cifras."
+    title = _g("%(indicator)s por municipio, %(round)s") % {
+        "indicator": indicator.name,
+        "round": column_name,
+    }
+    description = _g(
+        "Mapa de %(count)s municipios. El color indica la cifra de cada municipio en "
+        "cinco rangos, del más claro (más bajo) al más oscuro (más alto); los municipios "
+        "rayados tienen una cifra que no se publica por tener pocas respuestas, y los "
+        "grises no tienen respuestas. La tabla por municipio tiene las mismas cifras."
+    ) % {"count": len(shapes)}
+    # Drawing a few hundred boundaries is most of a page's time, and the same map
+    # is asked for again and again: keyed on everything drawn, it is drawn once.
+    fingerprint = hashlib.sha1(repr((title, description, map_id, sorted(fills.items()))).encode())
+    for shape in shapes:
+        fingerprint.update(f"{shape.code}|{shape.name}|{shape.svg_path}".encode())
+    key = f"indicators:map:{fingerprint.hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = maps.render_map(
+            shapes, title=title, description=description, fills=fills, map_id=map_id
         )
-        % {"count": len(shapes)},
-        fills=fills,
-        map_id=map_id,
-    )
+        cache.set(key, str(svg), MAP_CACHE_SECONDS)
     if not svg:
         return None
     svg = mark_safe(svg.replace("</desc>", "</desc>" + hatch_defs(hatch), 1))

@@ -9,6 +9,7 @@ facilitate) it shows the exact figure marked as not publishable.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -394,6 +395,16 @@ def definition_lines(indicator: Indicator) -> list[tuple[str, str]]:
 # --- The dashboard ----------------------------------------------------------------------
 
 
+SLUG_RE = re.compile(r"[-\w]{1,80}", re.ASCII)
+
+
+def slug_param(value: str | None) -> str:
+    """A slug from a query string, or "" for anything else (a NUL byte, which
+    PostgreSQL refuses in text, included)."""
+    value = (value or "").strip()
+    return value if SLUG_RE.fullmatch(value) else ""
+
+
 @dataclass
 class DashboardFilters:
     campaign: str = ""
@@ -404,9 +415,9 @@ class DashboardFilters:
     def from_params(cls, params) -> DashboardFilters:
         round_text = (params.get("ronda") or "").strip()
         return cls(
-            campaign=(params.get("campana") or "").strip()[:60],
+            campaign=slug_param(params.get("campana")),
             round=int(round_text) if round_text.isdigit() and len(round_text) < 10 else None,
-            region=(params.get("region") or "").strip()[:60],
+            region=slug_param(params.get("region")),
         )
 
 

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from polo.indicators import services, sources
+from polo.indicators import selectors, services, sources
 from polo.indicators.compute import IndicatorError
 from polo.indicators.forms import IndicatorForm, PublishForm
 from polo.indicators.models import Indicator
@@ -39,7 +39,7 @@ def indicator_create(request):
     source = request.GET.get("fuente", "")
     campaign = None
     if source != Indicator.Source.POLO:
-        slug = (request.GET.get("campana") or "")[:60]
+        slug = selectors.slug_param(request.GET.get("campana"))
         campaign = Campaign.objects.select_related("instrument").filter(slug=slug).first()
         if campaign is None:
             # First step: what the indicator is about.

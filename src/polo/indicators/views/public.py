@@ -40,7 +40,7 @@ def _region(slug: str):
 @require_safe
 def indicator_detail(request, slug):
     indicator = selectors.indicator_for(request.user, slug)
-    region = _region((request.GET.get("region") or "")[:60])
+    region = _region(selectors.slug_param(request.GET.get("region")))
     view = selectors.indicator_view(indicator, request.user, region=region)
     columns = view.columns
     column = len(columns) - 1
