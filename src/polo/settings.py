@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "polo.indicators",
     "polo.qualitative",
     "polo.assessments",
+    "polo.meetings",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",

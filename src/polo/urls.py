@@ -17,6 +17,7 @@ urlpatterns = [
     path("diagnostico/cualitativo/", include("polo.qualitative.urls")),
     path("diagnostico/", include("polo.indicators.urls")),
     path("autodiagnostico/", include("polo.assessments.urls")),
+    path("encuentros/", include("polo.meetings.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),
