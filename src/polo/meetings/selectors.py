@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polo.directory.models import Theme
@@ -155,7 +156,9 @@ def participation_summary(filters: MeetingFilters) -> dict[str, Any]:
     """Meetings held, attendances and unique people, and unique people by sex,
     age band, sector and indigenous self-identification; organisations represented.
     A few GROUP BY queries whatever the size of the data."""
-    meetings = filters.apply(Meeting.objects.filter(status=Meeting.Status.PUBLISHED))
+    meetings = filters.apply(
+        Meeting.objects.filter(status=Meeting.Status.PUBLISHED, start__lte=timezone.now())
+    )
     held = meetings.values("pk").distinct().count() if filters.theme else meetings.count()
     attendances = attendances_for(filters).order_by()
     totals = attendances.aggregate(
