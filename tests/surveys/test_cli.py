@@ -247,3 +247,60 @@ def test_export_with_labels_in_english_and_filters(
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 1
     run("export", slug, "--format", "csv", "--round", str(baseline_round.pk), "-o", str(out))
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+
+
+# ---- `polo demo`: the survey step ------------------------------------------------------------
+
+
+def test_the_demo_survey_is_valid_mixed_idempotent_and_shows_change(
+    municipality, other_municipality, coordinator
+):
+    import random
+    from collections import Counter
+
+    from polo import demo
+    from polo.demo import surveys as demo_surveys
+    from polo.surveys import validation
+    from polo.surveys.services import answer_rows
+    from tests import factories as f
+
+    for index in range(70):
+        f.OrganizationFactory(municipality=municipality, founded_year=1990 + index % 30)
+    for _ in range(50):
+        f.OrganizationFactory(municipality=other_municipality, kind="collective")
+    out = io.StringIO()
+    demo_surveys.populate(rng=random.Random(7), scale=demo.Scale(), stdout=out)
+    assert "Encuesta «Línea base 2026»: 200 respuestas nuevas" in out.getvalue()
+
+    responses = Response.objects.filter(round__campaign__slug="linea-base-2026").select_related(
+        "round", "form_version"
+    )
+    by_round = Counter(r.round.name for r in responses)
+    assert by_round == {"Línea base": 120, "Medio término": 80}
+    baseline = Round.objects.get(campaign__slug="linea-base-2026", order=1)
+    midline = Round.objects.get(campaign__slug="linea-base-2026", order=2)
+    assert not baseline.is_open and midline.is_open
+    assert baseline.campaign.instrument.slug == "linea-base-osc"
+    statuses = Counter(r.status for r in responses)
+    assert statuses["approved"] > 100 and statuses["submitted"] > 10
+    assert statuses["on_hold"] and statuses["rejected"]
+    assert {r.municipality for r in responses} == {municipality, other_municipality}
+    for response in responses:
+        spec = response.form_version.form
+        assert validation.validate(spec, response.data, today=demo_surveys.LATEST) == []
+        assert response.organization.municipality == response.municipality
+        expected = [] if response.status == "rejected" else answer_rows(spec, response.data)
+        assert response.answers.count() == len(list(expected))
+
+    def share(round_, name, value):
+        rows = [r for r in responses if r.round == round_]
+        return sum(r.data.get(name) == value for r in rows) / len(rows)
+
+    # The midline is further along: more strategic plans, more council seats.
+    assert share(midline, "plan_estrategico", "si") > share(baseline, "plan_estrategico", "si")
+    assert share(midline, "participa_consejos", "si") > share(baseline, "participa_consejos", "si")
+
+    again = io.StringIO()
+    demo_surveys.populate(rng=random.Random(7), scale=demo.Scale(), stdout=again)
+    assert "ya tenía sus respuestas" in again.getvalue()
+    assert Response.objects.count() == 200
