@@ -27,7 +27,9 @@ ALLOWED_PREFIXES = (
     "/i18n/",
     "/healthz",
     "/api/",
-    "/openrosa/",
+    "/openrosa/formList",
+    "/openrosa/forms/",
+    "/openrosa/submission",
     "/static/",
     "/media/",
 )
