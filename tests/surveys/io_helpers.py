@@ -343,3 +343,35 @@ def import_job(owner, round_, *, applied: bool = False) -> Job:
         }
     importing.save_plan(job.pk, plan)
     return job
+
+
+def matrix_round(world: dict):
+    """A campaign of the baseline form in the facilitator's region, with an open
+    round: for the authorization matrix (made once per world)."""
+    if "_survey_round" in world:
+        return world["_survey_round"]
+    from polo.surveys import services
+    from polo.surveys.instruments.baseline import baseline_xlsform
+    from polo.surveys.models import Campaign, Round
+
+    municipality = world["organization"].municipality
+    region = municipality.region
+    version = services.form_version_create(
+        data=baseline_xlsform(
+            regions=[(region.slug, region.name)],
+            municipalities=[(municipality.code, municipality.name, region.slug)],
+        ),
+        filename="linea_base.xlsx",
+        by=world["coordinator"],
+    )
+    campaign = Campaign.objects.create(
+        instrument=version.instrument,
+        slug="matriz-linea-base",
+        title="Línea base (matriz)",
+        status=Campaign.Status.OPEN,
+    )
+    campaign.regions.set([region])
+    world["_survey_round"] = Round.objects.create(
+        campaign=campaign, kind=Round.Kind.BASELINE, name="Línea base", order=1, is_open=True
+    )
+    return world["_survey_round"]

@@ -20,10 +20,12 @@ from tests.surveys.io_helpers import (
     central_csv,
     central_zip,
     csv_bytes,
+    import_job,
     import_url,
     kobo_csv,
     kobo_table,
     kobo_xlsx,
+    matrix_round,
     new_id,
     preview_id,
     upload,
@@ -671,3 +673,61 @@ def test_large_files_are_checked_by_worker_processes_with_the_same_outcome(
         "mujeres_equipo: No puede ser mayor que el equipo."
     ]
     assert [row["row"] for row in plan["rows"] if row["action"] == "create"] == [2, 3, 4, 5, 7]
+
+
+# ---- the rows this module adds to tests/test_authorization_matrix.py -------------------------
+
+LOGIN = "login"
+MATRIX_ROWS = {
+    "surveys:responses_import": (
+        "get",
+        lambda w: {"round_pk": matrix_round(w).pk},
+        [LOGIN, 403, 403, 200, 403, 200],
+    ),
+    "surveys:responses_import_preview": (
+        "get",
+        lambda w: {"job_id": import_job(w["facilitator"], matrix_round(w)).pk},
+        [LOGIN, 403, 403, 200, 404, 200],
+    ),
+    "surveys:responses_import_confirm": (
+        "post",
+        lambda w: {"job_id": import_job(w["facilitator"], matrix_round(w)).pk},
+        [LOGIN, 403, 403, 302, 404, 403],
+    ),
+    "surveys:responses_import_report": (
+        "get",
+        lambda w: {"job_id": import_job(w["facilitator"], matrix_round(w), applied=True).pk},
+        [LOGIN, 403, 403, 200, 404, 200],
+    ),
+    "surveys:responses_export": (
+        "get",
+        lambda w: {"slug": matrix_round(w).campaign.slug},
+        [LOGIN, 403, 403, 200, 403, 200],
+    ),
+}
+ROLES = ["visitor", "participant", "editor", "facilitator", "other_facilitator", "coordinator"]
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX_ROWS))
+def test_the_rows_for_the_authorization_matrix(
+    url_name, participant, editor, facilitator, other_facilitator, coordinator, organization
+):
+    from tests.conftest import client_for
+
+    world = {
+        "visitor": None,
+        "participant": participant,
+        "editor": editor,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "coordinator": coordinator,
+        "organization": organization,
+    }
+    method, kwargs, expected = MATRIX_ROWS[url_name]
+    for role, status in zip(ROLES, expected, strict=True):
+        url = reverse(url_name, kwargs=kwargs(world))
+        response = getattr(client_for(world[role]), method)(url)
+        if status == LOGIN:
+            assert response.status_code == 302 and "/cuentas/login/" in response["Location"]
+        else:
+            assert response.status_code == status, (url_name, role, response.status_code)
