@@ -232,3 +232,31 @@ def test_the_page_stays_within_the_budget(as_visitor, published, drawn):
 
     response = as_visitor.get(published.get_absolute_url())
     assert gzip_size(response.content) < MAX_BYTES
+
+
+def test_an_indicator_over_polo_data_shows_small_counts(
+    as_visitor, organization, other_municipality
+):
+    """Published organisations are public: one organisation in a municipality is
+    shown, not suppressed."""
+    from tests import factories as f
+
+    f.OrganizationFactory(municipality=other_municipality)
+    indicator = services.indicator_save(
+        indicator=Indicator(
+            slug="organizaciones",
+            name="Organizaciones publicadas",
+            source=Indicator.Source.POLO,
+            metric="directory.published_organizations",
+            is_published=True,
+            disaggregations=["theme"],
+        ),
+        by=None,
+    )
+    html = as_visitor.get(indicator.get_absolute_url()).content.decode()
+    assert cell_text(html, "Total") == ["2", "2"]
+    assert cell_text(html, "Malinaltepec") == ["La Montaña", "1", "1"]
+    assert "Por tema" in html
+    assert "Datos de Polo" in html
+    dashboard = as_visitor.get(reverse("indicators:index")).content.decode()
+    assert "Organizaciones publicadas" in dashboard

@@ -118,23 +118,27 @@ class SurveyComputation:
         if indicator.denominator_condition is not None:
             conditions.append(indicator.denominator_condition)
         for condition in conditions:
-            responses = responses.filter(condition.exists(self.spec))
+            responses = responses.filter(condition.q(self.spec, round_ids=self.round_ids))
         unit = indicator.unit
         if unit in {Indicator.Unit.COUNT, Indicator.Unit.PERCENT}:
             return responses
-        # Numeric answers join once (a question outside repeats: at most one row).
+        # Numeric answers join once (a question outside repeats: at most one row);
+        # the round in the join lets the database read them by (round, name).
         responses = responses.annotate(
             value_answer=FilteredRelation(
-                "answers", condition=Q(answers__name=indicator.value_question)
+                "answers", condition=self.answer_of(indicator.value_question)
             )
         ).filter(value_answer__number__isnull=False)
         if unit == Indicator.Unit.RATIO:
             responses = responses.annotate(
                 ratio_answer=FilteredRelation(
-                    "answers", condition=Q(answers__name=indicator.ratio_question)
+                    "answers", condition=self.answer_of(indicator.ratio_question)
                 )
             ).filter(ratio_answer__number__isnull=False)
         return responses
+
+    def answer_of(self, question: str) -> Q:
+        return Q(answers__name=question, answers__round_id__in=self.round_ids)
 
     def grouped(self, breakdown: str) -> QuerySet:
         """The base annotated with ``grp``, the group's key for this breakdown."""
@@ -152,7 +156,7 @@ class SurveyComputation:
             # LEFT JOIN: responses without that answer form the "no answer" group;
             # a multiple choice puts a response in the group of each option chosen.
             responses = responses.annotate(
-                group_answer=FilteredRelation("answers", condition=Q(answers__name=name))
+                group_answer=FilteredRelation("answers", condition=self.answer_of(name))
             )
             group = F("group_answer__value")
         else:
@@ -166,7 +170,9 @@ class SurveyComputation:
         if unit in {Indicator.Unit.COUNT, Indicator.Unit.PERCENT}:
             numerator = indicator.numerator_condition
             if numerator is not None:
-                measures["hits"] = Count("pk", filter=Q(numerator.exists(self.spec)))
+                measures["hits"] = Count(
+                    "pk", filter=numerator.q(self.spec, round_ids=self.round_ids)
+                )
         elif unit == Indicator.Unit.RATIO:
             measures["top"] = Sum("value_answer__number")
             measures["bottom"] = Sum("ratio_answer__number")

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from polo.surveys.spec import NUMERIC_TYPES, FormSpec, Node
@@ -190,25 +190,33 @@ class Condition:
 
     # --- As SQL -----------------------------------------------------------------
 
-    def exists(self, spec: FormSpec, *, response_ref: str = "pk") -> Exists:
-        """EXISTS (an answer of this response satisfying the condition)."""
-        from polo.surveys.models import Answer
-
-        answers = Answer.objects.filter(response_id=OuterRef(response_ref), name=self.question)
+    def answers(self, spec: FormSpec, answers: QuerySet) -> QuerySet:
+        """The answers (of this question, among ``answers``) satisfying the condition."""
+        answers = answers.filter(name=self.question)
         if self.operator == ANSWERED:
-            return Exists(answers)
+            return answers
         if self.operator == SELECTED:
-            return Exists(answers.filter(value=self.value))
+            return answers.filter(value=self.value)
         numeric = self.is_numeric(spec)
         field = "number" if numeric else "value"
         value: Any = float(self.value) if numeric else self.value
         if self.operator == EQ:
-            return Exists(answers.filter(**{field: value}))
+            return answers.filter(**{field: value})
         if self.operator == NE:
             if numeric:
-                return Exists(answers.filter(number__isnull=False).exclude(number=value))
-            return Exists(answers.exclude(value=value))
-        return Exists(answers.filter(**{f"{field}__{COMPARISONS[self.operator]}": value}))
+                return answers.filter(number__isnull=False).exclude(number=value)
+            return answers.exclude(value=value)
+        return answers.filter(**{f"{field}__{COMPARISONS[self.operator]}": value})
+
+    def q(self, spec: FormSpec, *, round_ids: list[int]) -> Q:
+        """The responses satisfying the condition: ``id IN (SELECT response_id
+        FROM answers of these rounds that satisfy it)``. Not correlated, so that
+        the database reads the matching answers once (an index range on round
+        and question) instead of probing the answers of each response."""
+        from polo.surveys.models import Answer
+
+        matching = self.answers(spec, Answer.objects.filter(round_id__in=round_ids))
+        return Q(pk__in=matching.values("response_id"))
 
     def describe(self, spec: FormSpec | None = None, language: str | None = None) -> str:
         label = self.question
@@ -222,13 +230,6 @@ class Condition:
         if self.operator == ANSWERED:
             return f"«{label}» {OPERATOR_LABELS[ANSWERED]}"
         return f"«{label}» {OPERATOR_LABELS[self.operator]} «{value}»"
-
-
-def conditions_q(conditions: list[Condition], spec: FormSpec) -> Q:
-    q = Q()
-    for condition in conditions:
-        q &= Q(condition.exists(spec))
-    return q
 
 
 def _as_number(value: str) -> float | None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import number_format
@@ -66,15 +66,6 @@ def sees_exact(cell: Cell, scope: str | frozenset[str]) -> bool:
     if cell.breakdown == MUNICIPALITY:
         return bool(cell.parent_key) and cell.parent_key in scope
     return False
-
-
-def indicators_visible_to(user) -> QuerySet[Indicator]:
-    indicators = Indicator.objects.select_related("campaign__instrument")
-    if user.has_perm("indicators.manage_indicators") or (
-        user.is_authenticated and user.is_programme_staff
-    ):
-        return indicators
-    return indicators.published()
 
 
 def indicator_for(user, slug: str) -> Indicator:

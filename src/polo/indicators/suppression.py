@@ -84,11 +84,10 @@ def _protect(parent: CellData | None, children: list[CellData]) -> bool:
     shown = [cell for cell in children if not cell.suppression]
     if not shown:
         return False
-    parent_hidden = parent is None or bool(parent.suppression)
     if parent is None:
-        # No parent figure is published (a family without its total): nothing
-        # to subtract from.
+        # A family without its parent figure: nothing to subtract from.
         return False
+    parent_hidden = bool(parent.suppression)
     if (len(hidden) == 1 and not parent_hidden) or (parent_hidden and not hidden):
         smallest = min(shown, key=lambda cell: (cell.size, cell.position, cell.key))
         smallest.suppression = COMPLEMENTARY
