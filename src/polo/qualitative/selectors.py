@@ -22,7 +22,8 @@ QUOTE_ROWS_LIMIT = 600  # published quotes read for one dashboard, at most
 
 def min_cell_size() -> int:
     """Public cells built on fewer distinct sources than this are suppressed."""
-    return int(getattr(settings, "POLO_MIN_CELL_SIZE", getattr(settings, "POLO_SMALL_CELL", 5)))
+    default = getattr(settings, "POLO_SMALL_CELL", 5)
+    return max(1, int(getattr(settings, "POLO_MIN_CELL_SIZE", default)))
 
 
 def _is_staff(user) -> bool:
