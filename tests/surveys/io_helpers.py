@@ -153,8 +153,10 @@ def kobo_csv(spec, responses, *, delimiter=";", encoding="utf-8", labels=False, 
     return csv_bytes([header, *rows], delimiter=delimiter, encoding=encoding)
 
 
-def kobo_xlsx(spec, responses, *, sheet_title: str | None = None) -> bytes:
-    """The main sheet and one sheet per repeat, as KoboToolbox's XLSX export."""
+def kobo_xlsx(spec, responses, *, sheet_title: str | None = None, by_index=False) -> bytes:
+    """The main sheet and one sheet per repeat, as KoboToolbox's XLSX export
+    (``by_index``: as older exports, the repeat rows linked by ``_parent_index``
+    alone)."""
     from openpyxl import Workbook
 
     header, rows = kobo_table(spec, responses)
@@ -167,7 +169,8 @@ def kobo_xlsx(spec, responses, *, sheet_title: str | None = None) -> bytes:
     for repeat in spec.repeats:
         sheet = workbook.create_sheet(repeat.name[:31])
         nodes = _exported(spec, repeat=repeat.name)
-        sheet.append([_path(node, "/") for node in nodes] + KOBO_REPEAT_META)
+        meta = [m for m in KOBO_REPEAT_META if not (by_index and m == "_submission__uuid")]
+        sheet.append([_path(node, "/") for node in nodes] + meta)
         counter = 0
         for parent_index, (instance, answers) in enumerate(responses, start=1):
             for item in answers.get(repeat.name, []):
@@ -179,7 +182,7 @@ def kobo_xlsx(spec, responses, *, sheet_title: str | None = None) -> bytes:
                         main.title,
                         parent_index,
                         1000 + parent_index,
-                        instance,
+                        *([] if by_index else [instance]),
                         "2026-11-03T16:20:00",
                         "",
                         "",

@@ -148,6 +148,24 @@ def test_a_kobo_xlsx_brings_the_repeats_from_their_sheets(
     assert with_two.data["proyectos"][0]["proyecto_personas"] == "40"
 
 
+def test_repeat_rows_linked_only_by_their_parent_index_join_their_response(
+    as_coordinator, baseline_round, baseline_version, municipality
+):
+    spec = baseline_version.form
+    answers = [
+        (new_id(), baseline_answers(municipality, proyectos=None)),
+        (new_id(), baseline_answers(municipality)),
+    ]
+    data = kobo_xlsx(spec, answers, by_index=True)
+    job_id, _page = preview(as_coordinator, baseline_round, data, "kobo.xlsx")
+    confirm(as_coordinator, job_id)
+    first, second = (Response.objects.get(instance_id=f"uuid:{i}") for i, _a in answers)
+    assert "proyectos" not in first.data
+    assert second.data["proyectos"] == [
+        {"proyecto_nombre": "Casa de salud", "proyecto_tema": "salud", "proyecto_personas": "40"}
+    ]
+
+
 def test_an_odk_central_csv_and_its_zip_with_the_repeat_files(
     as_coordinator, baseline_round, baseline_version, municipality
 ):
@@ -385,6 +403,17 @@ def test_columns_of_another_form_are_refused_listing_the_unknown_and_the_missing
     assert "Columnas desconocidas: «ingresos_hogar», «num_hijos»" in page
     assert "no están en el archivo: «tipo_actor», «anio_fundacion»" in page
     assert not Job.objects.exists()
+
+
+def test_a_question_in_two_columns_is_refused(as_facilitator, baseline_round, municipality):
+    data = csv_bytes(
+        [
+            ["_uuid", "identificacion/region", "region", "identificacion/municipio"],
+            [new_id(), municipality.region.slug, municipality.region.slug, municipality.code],
+        ]
+    )
+    page = refused(upload(as_facilitator, baseline_round, data))
+    assert "La columna «region» aparece dos veces." in page
 
 
 def test_a_file_with_labels_for_headers_is_refused_saying_how_to_export_names(
