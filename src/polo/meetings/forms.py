@@ -196,3 +196,84 @@ class EvaluationForm(forms.ModelForm):
             "organisation": forms.RadioSelect(choices=[(i, str(i)) for i in range(1, 6)]),
             "comments": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting as its organisers write it. The agenda is one point per line."""
+
+    agenda_text = forms.CharField(
+        label=_("Orden del día"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Un punto por línea."),
+        max_length=5000,
+    )
+    online_url = forms.URLField(
+        label=_("Enlace para conectarse"), required=False, assume_scheme="https", max_length=200
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "start",
+            "end",
+            "municipality",
+            "address",
+            "online_url",
+            "organizers",
+            "themes",
+            "capacity",
+            "registration",
+            "status",
+        ]
+        widgets = {
+            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+            "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "organizers": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in ("start", "end"):
+            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+            self.fields[name].error_messages["invalid"] = _(
+                "La fecha y hora no son válidas; use AAAA-MM-DD HH:MM."
+            )
+        municipalities = Municipality.objects.filter(region__isnull=False).order_by("name")
+        if user.is_facilitator and not user.is_coordinator:
+            municipalities = municipalities.filter(region__in=user.regions.all())
+        self.fields["municipality"].queryset = municipalities.select_related("region")
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.region.name})"
+        own = Organization.objects.filter(memberships__user=user, memberships__is_editor=True)
+        if self.instance.pk:
+            own = own | self.instance.organizers.all()
+        self.fields["organizers"].queryset = own.distinct().order_by("name")
+        self.fields["organizers"].required = not (user.is_facilitator or user.is_coordinator)
+        if self.instance.pk:
+            self.fields["agenda_text"].initial = "\n".join(
+                item.text for item in self.instance.agenda.all()
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("El fin debe ser después del inicio."))
+        if not data.get("municipality") and not data.get("online_url"):
+            self.add_error(
+                "municipality", _("Indique un municipio, un enlace para conectarse o ambos.")
+            )
+        return data
+
+    def agenda_lines(self) -> list[str]:
+        text = self.cleaned_data.get("agenda_text", "")
+        return [line.strip()[:255] for line in text.splitlines() if line.strip()][:50]

@@ -47,6 +47,9 @@ runs_meeting = is_meeting_organizer | facilitates_meeting_region | is_coordinato
 rules.add_perm("meetings.view_meeting", is_public_meeting | runs_meeting)
 rules.add_perm("meetings.run_meeting", runs_meeting)
 rules.add_perm("meetings.register_self", is_active_user)
+rules.add_perm(
+    "meetings.create_meeting", is_facilitator | is_coordinator | is_organization_editor_anywhere
+)
 rules.add_perm("meetings.view_own_registrations", is_active_user)
 # People lists behind the figures: staff; facilitators see their regions' rows only.
 rules.add_perm("meetings.view_people", is_facilitator | is_coordinator)

@@ -95,6 +95,29 @@ def person_for(*, data: PersonData, user: User | None = None) -> Person:
     return person
 
 
+# --- meetings -----------------------------------------------------------------------------
+
+
+def meeting_save(*, form, by: User) -> Meeting:
+    """Save a meeting from its form, with its agenda (one point per line)."""
+    from polo.meetings.models import AgendaItem
+
+    with transaction.atomic():
+        meeting = form.save(commit=False)
+        if meeting.pk is None:
+            meeting.created_by = by
+        meeting.save()
+        form.save_m2m()
+        lines = form.agenda_lines()
+        current = [item.text for item in meeting.agenda.all()]
+        if lines != current:
+            meeting.agenda.all().delete()
+            AgendaItem.objects.bulk_create(
+                [AgendaItem(meeting=meeting, position=i, text=t) for i, t in enumerate(lines, 1)]
+            )
+    return meeting
+
+
 # --- registration -------------------------------------------------------------------------
 
 

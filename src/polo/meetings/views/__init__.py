@@ -4,6 +4,7 @@ from polo.meetings.views import (
     access,  # noqa: F401
     after,
     checkin,
+    editing,
     figures,
     public,
     registration,
@@ -11,6 +12,7 @@ from polo.meetings.views import (
 
 urlpatterns = [
     *public.urlpatterns,
+    *editing.urlpatterns,
     *registration.urlpatterns,
     *checkin.urlpatterns,
     *after.urlpatterns,

@@ -46,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "feed_url": feed_url,
             "query": urlencode(query),
             "show_past": request.GET.get("past") == "1",
+            "can_create": request.user.has_perm("meetings.create_meeting"),
         },
     )
 
