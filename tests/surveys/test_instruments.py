@@ -10,9 +10,10 @@ import zipfile
 from html import escape
 
 import pytest
+import rules
 from django.urls import reverse
 
-from polo.surveys.models import Campaign, FormVersion, Instrument
+from polo.surveys.models import Campaign, FormVersion, Instrument, Response
 from polo.surveys.xlsform import MAX_XLSFORM_BYTES
 from tests.surveys.manage_helpers import (
     make_response,
@@ -477,3 +478,45 @@ def test_the_instrument_list_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(queries):
         page = as_coordinator.get(reverse("surveys:instruments"))
     assert len(page.context["instruments"]) == 9
+
+
+# --- the admin --------------------------------------------------------------------------
+
+ADMIN_PAGES = [
+    "admin:surveys_instrument_changelist",
+    "admin:surveys_formversion_changelist",
+    "admin:surveys_campaign_changelist",
+    "admin:surveys_round_changelist",
+    "admin:surveys_response_changelist",
+]
+
+
+@pytest.mark.skipif(
+    not rules.perm_exists("surveys.view_instrument"),
+    reason="the admin rules for surveys are not in surveys/rules.py yet",
+)
+def test_coordinators_read_surveys_in_the_admin_and_versions_stay_read_only(
+    as_coordinator, as_facilitator, baseline_round, municipality
+):
+    response = make_response(baseline_round, municipality)
+    version = baseline_round.campaign.instrument.current_version
+    for name in ADMIN_PAGES:
+        assert as_coordinator.get(reverse(name)).status_code == 200, name
+        assert as_facilitator.get(reverse(name)).status_code == 302, name
+    page = as_coordinator.get(reverse("admin:surveys_formversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    assert b'name="version"' not in page.content  # shown, not editable
+    assert reverse("surveys:instrument_version", args=[version.instrument.slug, 1]).encode() in (
+        page.content
+    )
+    assert as_coordinator.get(reverse("admin:surveys_instrument_add")).status_code == 403
+    page = as_coordinator.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    assert page.status_code == 200
+    assert b'name="data"' not in page.content
+    assert response.get_absolute_url().encode() in page.content
+    posted = as_coordinator.post(
+        reverse("admin:surveys_response_change", args=[response.pk]), {"status": "approved"}
+    )
+    assert posted.status_code == 403
+    response.refresh_from_db()
+    assert response.status == Response.Status.SUBMITTED
