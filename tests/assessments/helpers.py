@@ -210,3 +210,72 @@ def completed(organization, by, levels=None, *, extra: dict | None = None) -> As
 
 def url(name: str, *args) -> str:
     return reverse(f"assessments:{name}", args=args)
+
+
+# --- for the authorization matrix (tests/test_authorization_matrix.py) ----------------
+
+
+def _installed(by) -> Instrument:
+    return Instrument.objects.filter(slug=services.DEFAULT_SLUG).first() or install_mini(by)
+
+
+def matrix_completed(world) -> Assessment:
+    """A completed assessment of the world's organisation, taken by its editor,
+    with an action in its plan and a file among its evidence."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from polo.assessments.models import PlanAction
+    from polo.surveys.models import Attachment
+
+    _installed(world["coordinator"])
+    assessment = completed(world["organization"], world["editor"])
+    PlanAction.objects.create(
+        assessment=assessment,
+        item="gob_2",
+        title="Escribir un reglamento",
+        responsible="Rosa",
+        due_on=dt.date(2027, 3, 31),
+    )
+    attachment = Attachment(
+        response=assessment.response,
+        name="gob_archivo",
+        filename="acta.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    attachment.file.save("acta.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return assessment
+
+
+def matrix_ongoing(world) -> Assessment:
+    """An assessment in progress, with a member of the organisation invited."""
+    from polo.assessments.models import Invitation
+    from tests import factories as f
+
+    _installed(world["coordinator"])
+    assessment = services.assessment_start(organization=world["organization"], by=world["editor"])
+    member = f.UserFactory(email="invitada.matriz@ejemplo.mx")
+    f.MembershipFactory(user=member, organization=world["organization"], is_editor=False)
+    Invitation.objects.filter(assessment=assessment).delete()
+    services.invitation_create(assessment=assessment, user=member, by=world["editor"])
+    return assessment
+
+
+MATRIX_KWARGS = {
+    "organization": lambda w: {"pk": w["organization"].pk},
+    "completed": lambda w: {"pk": matrix_completed(w).pk},
+    "ongoing": lambda w: {"pk": matrix_ongoing(w).pk},
+    "invitation": lambda w: (lambda a: {"pk": a.pk, "invitation_pk": a.invitations.get().pk})(
+        matrix_ongoing(w)
+    ),
+    "action": lambda w: (lambda a: {"pk": a.pk, "action_pk": a.plan_actions.get().pk})(
+        matrix_completed(w)
+    ),
+    "evidence": lambda w: (
+        lambda a: {"pk": a.pk, "attachment_pk": a.response.attachments.get().pk}
+    )(matrix_completed(w)),
+    "response": lambda w: {"response_pk": matrix_completed(w).response_id},
+}
