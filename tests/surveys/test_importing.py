@@ -498,6 +498,27 @@ def test_windows_1252_text_and_html_are_stored_as_text_and_shown_escaped(
     assert "«&lt;b&gt;osc&lt;/b&gt;»" in page and "<b>osc</b>" not in page
 
 
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "described"),
+    [
+        ("utf-8-sig", ",", "CSV (UTF-8, «,»)"),
+        ("utf-16", "\t", "CSV (UTF-16, tabulador)"),
+        ("cp1252", ";", "CSV (Windows-1252, «;»)"),
+    ],
+)
+def test_it_reads_the_encodings_and_separators_spreadsheets_save(
+    as_facilitator, baseline_round, baseline_version, municipality, encoding, delimiter, described
+):
+    answers = responses_set(municipality, 2, observaciones="Reunión en la cabecera; «año» difícil")
+    data = kobo_csv(baseline_version.form, answers, delimiter=delimiter, encoding=encoding)
+    job_id, page = preview(as_facilitator, baseline_round, data)
+    assert described in page
+    confirm(as_facilitator, job_id)
+    assert {r.data["observaciones"] for r in Response.objects.all()} == {
+        "Reunión en la cabecera; «año» difícil"
+    }
+
+
 def test_a_huge_upload_is_refused_before_it_is_read(
     as_facilitator, baseline_round, baseline_version, municipality, monkeypatch
 ):

@@ -30,7 +30,7 @@ from polo.surveys.selectors import responses_visible_to
 from polo.territory.models import Municipality, Region
 
 BACKGROUND_ROWS = 2_000  # larger files are read and written by the task worker
-PREVIEW_PAGE = 100
+PREVIEW_PAGE = 50
 ACTIONS = {
     "create": _("Nuevas"),
     "skip": _("Ya importadas"),
