@@ -15,10 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polo.core.models import Job
 from polo.directory.models import Alliance, NetworkMembership, ProfileRevision
+from polo.surveys import services as survey_services
+from polo.surveys.instruments.baseline import baseline_xlsform
+from polo.surveys.models import Campaign, Round
 from tests import factories as f
 from tests.conftest import client_for
 from tests.directory import helpers_io as io_helpers
 from tests.directory.helpers_io import media_root_fixture  # noqa: F401
+from tests.qualitative import factories as qf
+from tests.surveys import collect_helpers
 
 # Import and print jobs write files: keep them in a temporary MEDIA_ROOT.
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -70,6 +75,39 @@ def steward(status: int) -> dict[str, int | str]:
         "coordinator": status,
     }
 
+
+def staff(status: int) -> dict[str, int | str]:
+    """Programme staff, whatever their region: facilitators and coordinators."""
+    return {
+        "visitor": LOGIN,
+        "participant": 403,
+        "editor": 403,
+        "facilitator": status,
+        "other_facilitator": status,
+        "coordinator": status,
+    }
+
+
+def regional(status: int, outsider: int = 404, denied: int = 404) -> dict[str, int | str]:
+    """Staff of the object's region and coordinators; others are told it is not there."""
+    return {
+        "visitor": LOGIN,
+        "participant": denied,
+        "editor": denied,
+        "facilitator": status,
+        "other_facilitator": outsider,
+        "coordinator": status,
+    }
+
+
+COLLECT_PAGE = {
+    "visitor": LOGIN,
+    "participant": 404,
+    "editor": 200,
+    "facilitator": 200,
+    "other_facilitator": 404,
+    "coordinator": 200,
+}
 
 MATRIX: dict[str, Row] = {
     "core:home": Row(everyone(200)),
@@ -269,6 +307,48 @@ MATRIX: dict[str, Row] = {
     "api:language_list": Row(everyone(200)),
     "api:region_list": Row(everyone(200)),
     "api:municipality_list": Row(everyone(200)),
+    # Surveys: the web form.
+    "surveys:collect_start": Row(signed_in(200)),
+    "surveys:collect_new": Row(
+        steward_or_editor(200), kwargs=lambda w: {"round_pk": w["round"].pk}
+    ),
+    "surveys:collect_section": Row(
+        COLLECT_PAGE, kwargs=lambda w: {"pk": w["draft"].pk, "index": 0}
+    ),
+    "surveys:collect_review": Row(COLLECT_PAGE, kwargs=lambda w: {"pk": w["draft"].pk}),
+    # OpenRosa: the protocol ignores sessions (collectors use app passwords).
+    "openrosa:form_list": Row(everyone(401)),
+    "openrosa:form_download": Row(everyone(401), kwargs=lambda w: {"xform_id": "linea-base.r1"}),
+    "openrosa:submission": Row(everyone(401)),
+    "openrosa:setup": Row(staff(200)),
+    # Qualitative diagnosis.
+    "qualitative:dashboard": Row(everyone(200)),
+    "qualitative:focus_groups": Row(staff(200)),
+    "qualitative:focus_group_create": Row(staff(200)),
+    "qualitative:focus_group": Row(regional(200), kwargs=lambda w: {"pk": qf.matrix_session(w).pk}),
+    "qualitative:focus_group_edit": Row(
+        regional(200), kwargs=lambda w: {"pk": qf.matrix_session(w).pk}
+    ),
+    "qualitative:open_answers": Row(
+        regional(200, outsider=403, denied=403),
+        kwargs=lambda w: {"round_pk": qf.matrix_round(w).pk},
+    ),
+    "qualitative:passages": Row(staff(200)),
+    "qualitative:passage": Row(regional(200), kwargs=lambda w: {"pk": qf.matrix_passage(w).pk}),
+    "qualitative:passage_delete": Row(
+        regional(302), kwargs=lambda w: {"pk": qf.matrix_passage(w).pk}, method="post"
+    ),
+    "qualitative:quote": Row(
+        {**regional(200), "facilitator": 403}, kwargs=lambda w: {"pk": qf.matrix_passage(w).pk}
+    ),
+    "qualitative:codebook": Row(staff(200)),
+    "qualitative:code_edit": Row(
+        only_coordinator(), kwargs=lambda w: {"slug": qf.matrix_code(w).slug}
+    ),
+    "qualitative:code_merge": Row(
+        only_coordinator(), kwargs=lambda w: {"slug": qf.matrix_code(w).slug}
+    ),
+    "qualitative:export": Row(staff(200), kwargs=lambda w: {"fmt": "csv"}),
 }
 
 # Views of Polo's apps that the matrix leaves out on purpose, with the reason.
@@ -301,22 +381,84 @@ def test_every_row_names_a_view():
     assert set(MATRIX) <= polo_url_names()
 
 
+class World(dict):
+    """The objects a row's URL needs. Most are built only when a row asks for
+    them (``BUILDERS``), so that each case sets up no more than it requests."""
+
+    def __missing__(self, key: str):
+        value = self[key] = BUILDERS[key](self)
+        return value
+
+
+BUILDERS: dict[str, Any] = {}
+
+
+def builds(name: str):
+    def register(function):
+        BUILDERS[name] = function
+        return function
+
+    return register
+
+
 @pytest.fixture
 def world(
     participant, editor, facilitator, other_facilitator, coordinator, organization, privacy_notice
 ):
     job = Job.objects.create(kind="test", title="Exportación", owner=participant)
-    return {
-        "visitor": None,
-        "participant": participant,
-        "editor": editor,
-        "facilitator": facilitator,
-        "other_facilitator": other_facilitator,
-        "coordinator": coordinator,
-        "organization": organization,
-        "job": job,
-        "theme": f.ThemeFactory(),
-    }
+    return World(
+        {
+            "visitor": None,
+            "participant": participant,
+            "editor": editor,
+            "facilitator": facilitator,
+            "other_facilitator": other_facilitator,
+            "coordinator": coordinator,
+            "organization": organization,
+            "job": job,
+            "theme": f.ThemeFactory(),
+        }
+    )
+
+
+@builds("survey_version")
+def _survey_version(w):
+    municipality = w["organization"].municipality
+    region = municipality.region
+    data = baseline_xlsform(
+        regions=[(region.slug, region.name)],
+        municipalities=[(municipality.code, municipality.name, region.slug)],
+    )
+    return survey_services.form_version_create(
+        data=data, filename="linea_base.xlsx", by=w["coordinator"]
+    )
+
+
+@builds("campaign")
+def _campaign(w):
+    campaign = Campaign.objects.create(
+        instrument=w["survey_version"].instrument,
+        slug="linea-base-2026",
+        title="Línea base 2026",
+        respondent=Campaign.Respondent.ORGANIZATION,
+        status=Campaign.Status.OPEN,
+    )
+    campaign.regions.set([w["organization"].municipality.region])
+    return campaign
+
+
+@builds("round")
+def _round(w):
+    return Round.objects.create(
+        campaign=w["campaign"], kind=Round.Kind.BASELINE, name="Línea base", order=1, is_open=True
+    )
+
+
+@builds("draft")
+def _draft(w):
+    return collect_helpers.start(
+        client_for(w["editor"]), w["round"], organizacion=w["organization"].pk
+    )
 
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
