@@ -51,6 +51,8 @@ def test_a_participant_registers_and_gets_an_email_with_the_ics(
     assert mimetype == "text/calendar"
     events = Calendar.from_ical(content).walk("VEVENT")
     assert str(events[0]["summary"]) == meeting.title
+    qr_name, qr_content, qr_type = message.attachments[1]
+    assert qr_type == "image/png" and qr_content.startswith(b"\x89PNG")
     # The participant's page shows the QR code.
     page = as_participant.get(registration.get_absolute_url()).content.decode()
     assert "<svg" in page

@@ -270,6 +270,24 @@ def checkin_token(registration: Registration) -> str:
     return signing.dumps({"r": registration.pk, "m": registration.meeting_id}, salt=CHECKIN_SALT)
 
 
+def checkin_url(registration: Registration) -> str:
+    from django.urls import reverse
+
+    path = reverse("meetings:checkin_qr", args=[checkin_token(registration)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def qr_png(registration: Registration) -> bytes:
+    """The registration's check-in QR code as a PNG (for e-mail: SVG shows badly there)."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(checkin_url(registration), error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()
+
+
 def registration_from_token(token: str) -> Registration:
     try:
         payload = signing.loads(token, salt=CHECKIN_SALT)
@@ -342,6 +360,8 @@ def _send(registration: Registration, *, subject: str, template: str) -> bool:
     body = render_to_string(f"meetings/email/{template}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
     message.attach(f"encuentro-{meeting.pk}.ics", ical.calendar_for([meeting]), "text/calendar")
+    if registration.status == Registration.Status.CONFIRMED:
+        message.attach("codigo-qr-asistencia.png", qr_png(registration), "image/png")
     message.send()
     return True
 
