@@ -152,3 +152,14 @@ def test_the_sign_in_sheet_is_a_pdf(as_facilitator, registration):
     response = as_facilitator.get(reverse("meetings:sign_in_sheet", args=[registration.meeting.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_long_list_says_to_search(as_facilitator, meeting, monkeypatch):
+    from polo.meetings.views import checkin
+
+    monkeypatch.setattr(checkin, "LIST_LIMIT", 1)
+    RegistrationFactory(meeting=meeting, person__full_name="Ana Uno")
+    RegistrationFactory(meeting=meeting, person__full_name="Beto Dos")
+    html = as_facilitator.get(reverse("meetings:checkin", args=[meeting.pk])).content.decode()
+    assert "busque por nombre" in html
+    assert "Ana Uno" in html and "Beto Dos" not in html

@@ -117,6 +117,7 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
             start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=MEXICO)
             title = rng.choice(TITLES[kind]).format(place=place.name, region=region.name)
             title = f"{title} ({day:%d/%m/%Y})"
+            details = random.Random(rng.random())  # drawn even when skipped: same sequence
             if title in existing:
                 continue
             existing.add(title)
@@ -128,9 +129,9 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
                     "organizaciones de la sociedad civil de la región."
                 ),
                 start=start,
-                end=start + datetime.timedelta(hours=rng.choice([3, 4, 5])),
+                end=start + datetime.timedelta(hours=details.choice([3, 4, 5])),
                 municipality=place,
-                address=rng.choice(
+                address=details.choice(
                     [
                         "Casa de la cultura",
                         "Auditorio municipal",
@@ -138,8 +139,8 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
                         "Escuela primaria",
                     ]
                 ),
-                capacity=rng.choice([None, 25, 40, 60]),
-                registration=rng.choice(
+                capacity=details.choice([None, 25, 40, 60]),
+                registration=details.choice(
                     [Meeting.Registration.OPEN] * 3 + [Meeting.Registration.INVITATION]
                 ),
                 status=Meeting.Status.PUBLISHED,
@@ -147,10 +148,10 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
             )
             if organizations:
                 meeting.organizers.set(
-                    rng.sample(organizations, k=min(len(organizations), rng.randint(1, 2)))
+                    details.sample(organizations, k=min(len(organizations), details.randint(1, 2)))
                 )
             if themes:
-                meeting.themes.set(rng.sample(themes, k=min(len(themes), 2)))
+                meeting.themes.set(details.sample(themes, k=min(len(themes), 2)))
             AgendaItem.objects.bulk_create(
                 [
                     AgendaItem(
@@ -166,7 +167,7 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
             if start < now:
                 people += _past_meeting(
                     meeting,
-                    rng=rng,
+                    rng=details,
                     municipalities=municipalities,
                     organizations=organizations,
                     notice=notice,
@@ -175,7 +176,7 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
             else:
                 people += _future_meeting(
                     meeting,
-                    rng=rng,
+                    rng=details,
                     municipalities=municipalities,
                     organizations=organizations,
                     notice=notice,

@@ -30,12 +30,14 @@ LIST_LIMIT = 300
 def checkin(request: HttpRequest, meeting) -> HttpResponse:
     search = CheckinSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    registrations = list(selectors.checkin_list(meeting, query)[:LIST_LIMIT])
+    registrations = list(selectors.checkin_list(meeting, query)[: LIST_LIMIT + 1])
+    truncated = len(registrations) > LIST_LIMIT
     context = {
+        "truncated": truncated,
         "meeting": meeting,
         "search": search,
         "query": query,
-        "registrations": registrations,
+        "registrations": registrations[:LIST_LIMIT],
         "counts": selectors.meeting_counts(meeting),
         "walk_in_form": WalkInForm(meeting=meeting),
     }
