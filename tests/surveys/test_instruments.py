@@ -13,6 +13,7 @@ import pytest
 import rules
 from django.urls import reverse
 
+from polo.core.budget import weigh_page
 from polo.surveys.models import Campaign, FormVersion, Instrument, Response
 from polo.surveys.xlsform import MAX_XLSFORM_BYTES
 from tests.surveys.manage_helpers import (
@@ -520,3 +521,28 @@ def test_coordinators_read_surveys_in_the_admin_and_versions_stay_read_only(
     assert posted.status_code == 403
     response.refresh_from_db()
     assert response.status == Response.Status.SUBMITTED
+
+
+def test_the_questionnaire_of_a_long_form_is_within_the_page_budget(as_coordinator):
+    survey = []
+    for group in range(10):
+        survey.append(["begin_group", f"g{group}", f"Sección {group}", f"Section {group}"])
+        for n in range(20):
+            survey.append(
+                [
+                    "select_one sino",
+                    f"p{group}_{n}",
+                    f"¿La organización cumple con el criterio {group}.{n} del diagnóstico?",
+                    f"Does the organisation meet criterion {group}.{n} of the diagnosis?",
+                    f"${{p{group}_0}} = 'si'" if n else "",
+                ]
+            )
+        survey.append(["end_group"])
+    post_form(as_coordinator, small_form(survey=survey))
+    version = FormVersion.objects.get()
+    assert len(version.form.questions) == 201  # and instanceID
+    page = as_coordinator.get(
+        reverse("surveys:instrument_version", args=[version.instrument.slug, 1])
+    )
+    assert page.status_code == 200
+    assert weigh_page(page.content).problems() == []

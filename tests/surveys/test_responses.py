@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from polo.core.budget import weigh_page
 from polo.surveys.models import Answer, Response
 from polo.surveys.rendering.drafts import response_save, version_of
 from tests import factories as f
@@ -434,3 +435,21 @@ def test_an_unknown_organization_respondent_is_not_linked(as_coordinator, round_
     page = as_coordinator.get(response.get_absolute_url()).content.decode()
     assert organization.name in page
     assert reverse("directory:organization", args=[organization.pk]) not in page
+
+
+def test_the_list_and_a_long_response_are_within_the_page_budget(
+    as_coordinator, programme_campaign, round_, municipality, organization, coordinator
+):
+    projects = [
+        {"proyecto_nombre": f"Proyecto comunitario número {n}", "proyecto_tema": "salud"}
+        for n in range(40)
+    ]
+    long = make_response(
+        round_, municipality, data=baseline_answers(municipality, proyectos=projects)
+    )
+    for _n in range(55):
+        make_response(round_, municipality, organization=organization, submitted_by=coordinator)
+    for url in (list_url(programme_campaign), long.get_absolute_url()):
+        page = as_coordinator.get(url)
+        assert page.status_code == 200
+        assert weigh_page(page.content).problems() == [], url
