@@ -425,6 +425,17 @@ def test_a_file_with_labels_for_headers_is_refused_saying_how_to_export_names(
     assert "Valores y encabezados XML" in page
 
 
+def test_options_written_as_labels_are_rejected_with_a_hint(
+    as_facilitator, baseline_round, baseline_version, municipality
+):
+    answers = responses_set(municipality, 1, indigena="Sí", sexo_respondente="Mujer")
+    job_id, page = preview(as_facilitator, baseline_round, kobo_csv(baseline_version.form, answers))
+    assert rows_of(job_id, "rejected")[2]["reasons"][0] == (
+        "sexo_respondente: «Mujer» no es una de las opciones."
+    )
+    assert "en «sexo_respondente», «Mujer» en lugar de «mujer»" in page
+
+
 def test_a_file_without_instance_ids_is_refused(as_facilitator, baseline_round, municipality):
     data = csv_bytes([["region", "municipio"], [municipality.region.slug, municipality.code]])
     page = refused(upload(as_facilitator, baseline_round, data))

@@ -190,6 +190,36 @@ class _Territory:
         return links
 
 
+class _ChoiceLabels:
+    """Options written as their label («Sí») rather than their name («si»), as
+    KoboToolbox's export «with labels» writes them: worth a word in the preview."""
+
+    def __init__(self, spec: FormSpec) -> None:
+        from polo.directory.text import fold
+
+        self.fold = fold
+        self.questions: dict[str, tuple[set[str], dict[str, str]]] = {}
+        for node in spec.questions:
+            if node.is_select:
+                choices = spec.choices_for(node)
+                labels = {
+                    fold(text).strip(): choice.name
+                    for choice in choices
+                    for text in choice.label.values()
+                    if text
+                }
+                self.questions[node.name] = ({c.name for c in choices}, labels)
+
+    def example(self, data: dict[str, Any]) -> tuple[str, str, str] | None:
+        for name, (names, labels) in self.questions.items():
+            value = data.get(name)
+            if isinstance(value, str) and value and value not in names:
+                found = labels.get(self.fold(value).strip())
+                if found is not None:
+                    return name, value, found
+        return None
+
+
 def _batches(records: Iterator[Record], size: int = BATCH) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for record in records:
@@ -289,6 +319,8 @@ def _plan(
             yield entries, [record.data for record, reasons in entries if not reasons]
 
     round_names = functools.lru_cache(maxsize=None)(_round_name)
+    choice_labels = _ChoiceLabels(spec)
+    label_example: tuple[str, str, str] | None = None
     workers = checking.workers_for(prepared.source.main.estimated_rows)
     with gzip.GzipFile(fileobj=staging, mode="wb", compresslevel=1) as out:
         for entries, results in checking.check_batches(
@@ -301,6 +333,8 @@ def _plan(
                     data, reasons = next(outcomes)
                 if reasons:
                     _note(counts, listed, record, "rejected", reasons)
+                    if label_example is None:
+                        label_example = choice_labels.example(record.data)
                     continue
                 checked.append((record, data))
             existing = dict(
@@ -363,6 +397,16 @@ def _plan(
                 "%(names)s."
             )
             % {"names": describe(prepared.missing, 30)}
+        )
+    if label_example is not None:
+        question, label, name = label_example
+        warnings.append(
+            _g(
+                "Algunas respuestas traen la etiqueta de una opción en lugar de su nombre (en "
+                "«%(question)s», «%(label)s» en lugar de «%(name)s»): en KoboToolbox, exporta "
+                "con «Valores y encabezados XML»."
+            )
+            % {"question": question, "label": label, "name": name}
         )
     for name, count in prepared.reader.orphans.items():
         warnings.append(msg("orphan_repeat", count=count, repeat=name))
