@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polo.directory.models import Theme
-from polo.meetings.models import AgeBand, Meeting, Registration, Sector, Sex
+from polo.meetings.models import AgeBand, Meeting, Person, Registration, Sector, Sex
 from polo.territory.models import Region
 
 
@@ -161,30 +161,36 @@ def participation_summary(filters: MeetingFilters) -> dict[str, Any]:
     )
     held = meetings.values("pk").distinct().count() if filters.theme else meetings.count()
     attendances = attendances_for(filters).order_by()
-    totals = attendances.aggregate(
-        attendances=Count("pk", distinct=bool(filters.theme)),
-        people=Count("person_id", distinct=True),
-        organizations=Count("person__organization_id", distinct=True),
-        organization_names=Count(
-            "person__organization_name",
+    # Unique people once: everything below is about them, in one GROUP BY.
+    people = Person.objects.filter(pk__in=attendances.values("person_id")).order_by()
+    groups = list(
+        people.values_list("sex", "age_band", "sector", "indigenous").annotate(n=Count("pk"))
+    )
+    organizations = people.aggregate(
+        ids=Count("organization_id", distinct=True),
+        names=Count(
+            "organization_name",
             distinct=True,
-            filter=Q(person__organization_id__isnull=True) & ~Q(person__organization_name=""),
+            filter=Q(organization_id__isnull=True) & ~Q(organization_name=""),
         ),
     )
+    totals = {
+        "attendances": attendances.count(),
+        "people": sum(n for *_, n in groups),
+        "organizations": organizations["ids"] + organizations["names"],
+    }
     breakdowns = {}
-    for name, (lookup, choices) in DIMENSIONS.items():
-        rows = dict(
-            attendances.values_list(lookup).annotate(n=Count("person_id", distinct=True)).order_by()
-        )
+    for position, (name, (_lookup, choices)) in enumerate(DIMENSIONS.items()):
+        rows: dict[str, int] = {}
+        for group in groups:
+            rows[group[position]] = rows.get(group[position], 0) + group[-1]
         breakdowns[name] = [
             {"value": value, "label": str(label), "count": rows.get(value, 0)}
             for value, label in choices.choices
         ]
-    indigenous_rows = dict(
-        attendances.values_list("person__indigenous")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
+    indigenous_rows: dict[bool | None, int] = {}
+    for group in groups:
+        indigenous_rows[group[3]] = indigenous_rows.get(group[3], 0) + group[-1]
     breakdowns["indigenous"] = [
         {"value": "yes", "label": _("Se reconoce indígena"), "count": indigenous_rows.get(True, 0)},
         {
@@ -198,7 +204,7 @@ def participation_summary(filters: MeetingFilters) -> dict[str, Any]:
         "meetings_held": held,
         "attendances": totals["attendances"],
         "people": totals["people"],
-        "organizations": totals["organizations"] + totals["organization_names"],
+        "organizations": totals["organizations"],
         "breakdowns": breakdowns,
     }
 
