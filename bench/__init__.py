@@ -12,4 +12,9 @@ isolated database that ``python -m bench`` creates and fills itself.
 MODULES: list[str] = [
     "bench.core",
     "bench.directory",
+    "bench.surveys_import",
+    "bench.surveys_openrosa",
+    "bench.indicators",
+    "bench.assessments",
+    "bench.meetings",
 ]

@@ -24,6 +24,11 @@ from django.db import transaction
 STEPS: list[str] = [
     "polo.demo.directory",
     "polo.demo.accounts",
+    "polo.demo.surveys",
+    "polo.demo.indicators",
+    "polo.demo.qualitative",
+    "polo.demo.assessments",
+    "polo.demo.meetings",
 ]
 
 DEFAULT_SEED = 2017  # the programme started in February 2017
