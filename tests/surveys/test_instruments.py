@@ -546,3 +546,24 @@ def test_the_questionnaire_of_a_long_form_is_within_the_page_budget(as_coordinat
     )
     assert page.status_code == 200
     assert weigh_page(page.content).problems() == []
+
+
+def test_the_campaign_list_has_a_fixed_number_of_queries(
+    as_facilitator, baseline_version, region, other_region, django_assert_max_num_queries
+):
+    def add(first, count):
+        for n in range(first, first + count):
+            campaign = Campaign.objects.create(
+                instrument=baseline_version.instrument, slug=f"c{n}", title=f"Campaña {n}"
+            )
+            campaign.regions.set([region, other_region] if n % 2 else [])
+            campaign.rounds.create(kind="baseline", name="Línea base", order=1)
+
+    add(0, 2)
+    with django_assert_max_num_queries(12) as few:
+        as_facilitator.get(reverse("surveys:campaigns"))
+    queries = len(few.captured_queries)
+    add(2, 10)
+    with django_assert_max_num_queries(queries):
+        page = as_facilitator.get(reverse("surveys:campaigns"))
+    assert len(page.context["campaigns"]) == 12
