@@ -20,7 +20,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from polo.assessments import related, scoring
-from polo.assessments.definition import Definition, Route, definition_for
+from polo.assessments.definition import SCALE_MAX, Definition, Route, definition_for
 from polo.assessments.models import AreaScore, Assessment, Invitation, PlanAction
 from polo.directory.models import Organization, Theme
 from polo.surveys.models import Attachment, Instrument, Response
@@ -28,13 +28,42 @@ from polo.surveys.rendering import drafts
 from polo.territory.models import Municipality, Region
 
 PROFILE_RELATED = (
-    "organization__municipality__region",
-    "organization__municipality__state",
+    "organization__municipality",
     "response__form_version",
     "started_by",
     "facilitator",
-    "completed_by",
     "previous",
+)
+# What the assessment's pages read of its relations: loading whole rows (an
+# organisation's search text, a form version's XForm and spec) costs more
+# than the page's queries. Anything else is read when used.
+PROFILE_FIELDS = (
+    *(
+        f.name
+        for f in Assessment._meta.concrete_fields
+        if f.name not in {"organization", "response", "started_by", "facilitator", "previous"}
+    ),
+    "organization__name",
+    "organization__status",
+    "organization__municipality__region",
+    "organization__municipality__name",
+    "response__data",
+    "response__status",
+    "response__updated_at",
+    "response__current_section",
+    "response__round",
+    "response__organization",
+    "response__form_version__created_at",
+    "response__form_version__version",
+    "response__form_version__number",
+    "started_by__full_name",
+    "started_by__email",
+    "facilitator__full_name",
+    "facilitator__email",
+    "previous__status",
+    "previous__completed_at",
+    "previous__overall_score",
+    "previous__organization",
 )
 SMALL = "small"
 COMPLEMENTARY = "complementary"
@@ -112,6 +141,23 @@ class ItemView:
     evidence: list[tuple[str, str]] = field(default_factory=list)
     files: list[Attachment] = field(default_factory=list)
 
+    @property
+    def level_text(self) -> str:
+        return "" if self.level is None else str(self.level)
+
+    @property
+    def css(self) -> str:
+        if self.weak:
+            return "as-weak"
+        return "as-strong" if self.level == SCALE_MAX else ""
+
+    @property
+    def weight_text(self) -> str:
+        """Written only when it is not 1."""
+        if self.weight == 1:
+            return ""
+        return _("peso %(w)s") % {"w": f"{self.weight:g}"}
+
 
 @dataclass
 class AreaView:
@@ -155,13 +201,8 @@ class Profile:
         return self.previous is not None and self.previous.is_completed
 
 
-def assessment_for_profile(pk: int) -> Assessment | None:
-    return (
-        Assessment.objects.select_related(*PROFILE_RELATED)
-        .defer("response__form_version__xform", "response__form_version__spec")
-        .filter(pk=pk)
-        .first()
-    )
+def assessments_for_pages() -> QuerySet[Assessment]:
+    return Assessment.objects.select_related(*PROFILE_RELATED).only(*PROFILE_FIELDS)
 
 
 def _attachments(response: Response) -> dict[str, list[Attachment]]:

@@ -10,17 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from polo.assessments.models import Assessment
-from polo.assessments.selectors import PROFILE_RELATED
+from polo.assessments.selectors import assessments_for_pages
 from polo.directory.models import Organization
 
 
 def assessment_for(request: HttpRequest, pk: int, perm: str | None = None) -> Assessment:
-    assessment = get_object_or_404(
-        Assessment.objects.select_related(*PROFILE_RELATED).defer(
-            "response__form_version__xform", "response__form_version__spec"
-        ),
-        pk=pk,
-    )
+    assessment = get_object_or_404(assessments_for_pages(), pk=pk)
     if not request.user.has_perm("assessments.view_assessment", assessment):
         raise Http404
     if perm is not None and not request.user.has_perm(perm, assessment):
