@@ -139,6 +139,9 @@ class Indicator(models.Model):
     is_published = models.BooleanField(_("publicado"), default=False)
     ordering = models.PositiveSmallIntegerField(_("orden"), default=0)
     computed_at = models.DateTimeField(_("calculado"), null=True, blank=True)
+    # What the figures were computed from (services.data_signatures): when the
+    # campaign's answers change, so does this, and the periodic refresh knows.
+    data_signature = models.CharField(max_length=80, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,7 +152,7 @@ class Indicator(models.Model):
     )
     created_at = models.DateTimeField(_("creado"), default=timezone.now)
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["computed_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["computed_at", "data_signature", "updated_at"])
 
     objects = IndicatorQuerySet.as_manager()
 

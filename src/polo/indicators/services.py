@@ -33,11 +33,13 @@ def indicator_publish(*, indicator: Indicator, published: bool, by) -> Indicator
 
 
 @transaction.atomic
-def indicator_refresh(indicator: Indicator) -> int:
+def indicator_refresh(indicator: Indicator, *, signature: str | None = None) -> int:
     """Compute the indicator again and replace its cells; returns how many."""
-    cells = compute.compute(indicator)
     from polo.indicators import sources
 
+    if signature is None:
+        signature = data_signatures([indicator.campaign_id]).get(indicator.campaign_id, "")
+    cells = compute.compute(indicator)
     metric = sources.get(indicator.metric) if indicator.source == Indicator.Source.POLO else None
     if metric is None or metric.suppress:
         suppression.apply(cells, min_size=indicator.min_cell)
@@ -63,40 +65,62 @@ def indicator_refresh(indicator: Indicator) -> int:
         batch_size=1000,
     )
     indicator.computed_at = timezone.now()
-    Indicator.objects.filter(pk=indicator.pk).update(computed_at=indicator.computed_at)
+    indicator.data_signature = signature
+    Indicator.objects.filter(pk=indicator.pk).update(
+        computed_at=indicator.computed_at, data_signature=signature
+    )
     return len(cells)
 
 
-def indicators_refresh(*, stale_only: bool = False, indicators=None) -> list[tuple[Indicator, int]]:
-    """Recompute every indicator, or only those whose campaign has responses
-    saved or reviewed since (indicators over Polo's data are always recomputed:
-    they are a handful of counts)."""
-    from django.db.models import Max
+def data_signatures(campaign_ids) -> dict[int, str]:
+    """What each campaign's figures depend on, as a short text that changes
+    whenever they may: how many responses count, and how many answer rows
+    there are and the newest one's id (answers are rebuilt, with new ids, on
+    every save and review; a rejection removes them). Two queries."""
+    from django.db.models import Count, Max
 
-    from polo.surveys.models import Response
+    from polo.surveys.models import Answer, Response
 
-    done = []
-    latest = {}
-    # A review saves only its own fields (updated_at stays), hence both dates.
-    for campaign_id, updated, reviewed in (
-        Response.objects.values_list("round__campaign_id")
-        .annotate(updated=Max("updated_at"), reviewed=Max("reviewed_at"))
+    ids = [pk for pk in campaign_ids if pk is not None]
+    if not ids:
+        return {}
+    responses = dict(
+        Response.objects.counted()
+        .filter(round__campaign_id__in=ids)
+        .values_list("round__campaign_id")
+        .annotate(n=Count("pk"))
         .order_by()
-    ):
-        latest[campaign_id] = max(d for d in (updated, reviewed) if d is not None)
+    )
+    answers = {
+        campaign: (count, newest)
+        for campaign, count, newest in Answer.objects.filter(round__campaign_id__in=ids)
+        .values_list("round__campaign_id")
+        .annotate(n=Count("pk"), newest=Max("pk"))
+        .order_by()
+    }
+    return {pk: "{}:{}:{}".format(responses.get(pk, 0), *answers.get(pk, (0, 0))) for pk in ids}
+
+
+def indicators_refresh(*, stale_only: bool = False, indicators=None) -> list[tuple[Indicator, int]]:
+    """Recompute every indicator, or only those whose campaign's answers changed
+    since (indicators over Polo's data are always recomputed: a handful of
+    counts)."""
     if indicators is None:
         indicators = Indicator.objects.all()
-    for indicator in indicators.select_related("campaign__instrument"):
+    indicators = list(indicators.select_related("campaign__instrument"))
+    signatures = data_signatures({i.campaign_id for i in indicators})
+    done = []
+    for indicator in indicators:
+        signature = signatures.get(indicator.campaign_id, "")
         if (
             stale_only
-            and indicator.computed_at is not None
             and indicator.source == Indicator.Source.SURVEY
+            and indicator.computed_at is not None
+            and indicator.data_signature == signature
         ):
-            changed = latest.get(indicator.campaign_id)
-            if changed is None or changed <= indicator.computed_at:
-                continue
+            continue
         try:
-            done.append((indicator, indicator_refresh(indicator)))
+            done.append((indicator, indicator_refresh(indicator, signature=signature)))
         except compute.IndicatorError:
             # One broken definition (its campaign's form gone) must not stop the rest.
             logger.exception("Indicator %s could not be computed", indicator.slug)
