@@ -63,7 +63,7 @@ def rows(indicator: Indicator, user) -> list[list[Any]]:
         )
     )
     titles = {b: breakdown_title(indicator, b) for b in order}
-    unit = indicator.get_unit_display()
+    unit = indicator.unit_label
     out = []
     for cell in cells:
         figure = figure_of(indicator, cell, scope)
@@ -128,7 +128,7 @@ def xlsx_file(indicator: Indicator, user) -> IO[bytes]:
     for label, value in (
         (_g("Indicador"), indicator.name),
         (_g("Descripción"), indicator.description),
-        (_g("Unidad"), indicator.get_unit_display()),
+        (_g("Unidad"), indicator.unit_label),
         (_g("Dirección"), indicator.get_direction_display()),
         (
             _g("Protección de cifras pequeñas"),

@@ -209,6 +209,13 @@ class Indicator(models.Model):
         return [*ALWAYS, *[d for d in self.disaggregations or [] if d not in ALWAYS]]
 
     @property
+    def unit_label(self) -> str:
+        """The unit as shown: Polo's data counts records, not responses."""
+        if self.source == self.Source.POLO:
+            return str(_("Conteo"))
+        return str(self.get_unit_display())
+
+    @property
     def unit_symbol(self) -> str:
         return "%" if self.is_percent else ""
 
