@@ -29,10 +29,9 @@ def test_the_navigation_links_built_modules_and_names_the_others_as_coming(as_vi
     assert '<a href="/directorio/"' in nav
     assert '<a href="/diagnostico/"' in nav
     assert '<a href="/autodiagnostico/"' in nav
-    assert nav.count("<a ") == 3
-    assert (
-        '<li class="nav-soon">Próximamente: Participación, Formación, Redes, Biblioteca</li>'
-    ) in nav
+    assert '<a href="/encuentros/"' in nav
+    assert nav.count("<a ") == 4
+    assert '<li class="nav-soon">Próximamente: Formación, Redes, Biblioteca</li>' in nav
 
 
 def test_the_current_module_is_marked_in_the_navigation(as_visitor, db):

@@ -14,11 +14,12 @@ from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from polo.api import errors
-from polo.api.routers import directory, territory
+from polo.api.routers import directory, meetings, territory
 
 DESCRIPTION = """\
 API pública de Polo, de solo lectura: el Directorio Temático (organizaciones
-publicadas y sus datos públicos) y el catálogo territorial.
+publicadas y sus datos públicos), el catálogo territorial y los encuentros
+públicos (`/meetings`, sin datos de participantes).
 
 - Sin autenticación. CORS abierto (`Access-Control-Allow-Origin: *`); respuestas
   en caché pública 60 segundos.
@@ -71,6 +72,7 @@ class Index(Schema):
     languages: str
     regions: str
     municipalities: str
+    meetings: str
 
 
 # Named as django-ninja's own root pattern (which only answers 404 and serves
@@ -86,9 +88,11 @@ def index(request: HttpRequest):
         "languages": "language_list",
         "regions": "region_list",
         "municipalities": "municipality_list",
+        "meetings": "meeting_list",
     }
     return {key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in names.items()}
 
 
 api.add_router("", directory.router)
 api.add_router("", territory.router)
+api.add_router("", meetings.router)

@@ -7,7 +7,7 @@ NAVIGATION = [
     ("directory", _("Directorio"), "directory:index"),
     ("indicators", _("Diagnóstico"), "indicators:index"),
     ("assessments", _("Manual de incidencia"), "assessments:index"),
-    ("participation", _("Participación"), None),
+    ("meetings", _("Encuentros"), "meetings:index"),
     ("learning", _("Formación"), None),
     ("networks", _("Redes"), None),
     ("library", _("Biblioteca"), None),

@@ -102,3 +102,15 @@ rules.add_perm("surveys.edit_response", is_response_steward)
 rules.add_perm("surveys.review_response", is_response_steward)
 rules.add_perm("surveys.export_responses", facilitates_campaign | is_coordinator)
 rules.add_perm("surveys.use_openrosa", is_facilitator | is_coordinator)
+
+# The Django admin, for coordinators (read-mostly: instruments come from an
+# upload, versions and responses are never edited there).
+rules.add_perm("surveys", is_coordinator)
+rules.add_perm("surveys.view_instrument", is_coordinator)
+rules.add_perm("surveys.change_instrument", is_coordinator)
+rules.add_perm("surveys.view_formversion", is_coordinator)
+rules.add_perm("surveys.add_campaign", is_coordinator)
+rules.add_perm("surveys.change_campaign", is_coordinator)
+rules.add_perm("surveys.view_round", is_coordinator)
+rules.add_perm("surveys.add_round", is_coordinator)
+rules.add_perm("surveys.change_round", is_coordinator)

@@ -21,10 +21,14 @@ class VersionConflict(ValueError):
     """An upload whose version string is already taken by another version."""
 
 
+# Slugs that name pages beside an instrument's own (instrumentos/subir/).
+RESERVED_SLUGS = {"subir"}
+
+
 def _unique_slug(base: str) -> str:
     slug = slugify(base)[:50] or "instrumento"
     candidate, n = slug, 2
-    while Instrument.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or Instrument.objects.filter(slug=candidate).exists():
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
 
