@@ -151,6 +151,13 @@ def test_an_outsider_gets_nothing_through_any_door(world):
         assert response.status_code == 200, response.status_code
         return b"".join(response.streaming_content) if response.streaming else response.content
 
+    # Polo's public API says nothing of an organisation's assessment.
+    api = client_for(world["participant"]).get(
+        reverse("api:organization_detail", kwargs={"id": world["organization"].pk})
+    )
+    assert api.status_code == 200
+    assert b"autodiagn" not in api.content.lower() and b"overall" not in api.content
+
     # The region's facilitator exports it; a facilitator of another region gets
     # the campaign's export without this organisation's response in it.
     assert consensus.instance_id.encode() in exported("facilitator")
