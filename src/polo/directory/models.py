@@ -94,6 +94,72 @@ def validate_cluni(value: str) -> None:
         )
 
 
+# The full-text index of Organization.search_text (migration 0005): an FTS5
+# table on SQLite, kept in step with the organisations by triggers; on
+# PostgreSQL a stored tsvector column beside it, with a GIN index.
+SEARCH_INDEX_TABLE = "directory_organization_search"
+SEARCH_VECTOR_COLUMN = "search_vector"
+
+
+class StartsWords(models.Lookup):
+    """``search_text__words=("derech", "mujer")``: every term starts one of the
+    document's words, as ``LIKE '% term%'`` would find it, through an index.
+    Registered on Organization.search_text alone, the column the indexes cover.
+
+    search_text is accent-folded words and their stems between single spaces
+    (text.search_document), and terms are stems of the same alphabet
+    ([a-z0-9]), so the FTS5 tokenizer and PostgreSQL's parser cut the document
+    into the very words the LIKE would have seen, and a prefix query of each
+    term finds what the LIKE found.
+    """
+
+    lookup_name = "words"
+    prepare_rhs = False
+    # SQLite's planner cannot tell how many rows a text query finds, and always
+    # starts from the FTS5 table when it may: after every one of its matches.
+    # When other filters narrow the search (``words_among``), it starts from
+    # them, and tests each row against the text query's matches.
+    leads = True
+
+    def _terms(self) -> list[str]:
+        terms = [term for term in self.rhs if term]
+        if not terms or not all(text.is_search_term(term) for term in terms):
+            raise ValueError(f"Not search terms (text.search_terms): {self.rhs!r}")
+        return terms
+
+    def as_sql(self, compiler, connection):
+        # Any other database: the LIKE the indexes stand in for.
+        lhs, params = compiler.compile(self.lhs)
+        terms = self._terms()
+        sql = " AND ".join(f"{lhs} LIKE %s" for _term in terms)
+        return f"({sql})", [*params * len(terms), *(f"% {term}%" for term in terms)]
+
+    def as_sqlite(self, compiler, connection):
+        # The FTS5 table's rowid is the organisation's id; the prefix query
+        # ("term"*) of every term, joined by AND, is the LIKE of each. A unary
+        # plus keeps the planner from starting from it.
+        qn = compiler.quote_name_unless_alias
+        pk = f"{qn(self.lhs.alias)}.{qn(self.lhs.target.model._meta.pk.column)}"
+        match = " AND ".join(f'"{term}"*' for term in self._terms())
+        table = SEARCH_INDEX_TABLE
+        lead = "" if self.leads else "+"
+        return f"{lead}{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [match]
+
+    def as_postgresql(self, compiler, connection):
+        qn = compiler.quote_name_unless_alias
+        vector = f"{qn(self.lhs.alias)}.{qn(SEARCH_VECTOR_COLUMN)}"
+        query = " & ".join(f"'{term}':*" for term in self._terms())
+        return f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [query]
+
+
+class StartsWordsAmong(StartsWords):
+    """``search_text__words_among``: the same, in a search that other filters
+    narrow down (see StartsWords.leads)."""
+
+    lookup_name = "words_among"
+    leads = False
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organization.Status.PUBLISHED)
@@ -104,17 +170,34 @@ class OrganizationQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
 
-    def search(self, query: str):
+    def matching(self, query: str, *, narrowed: bool = False):
+        """Organisations matching every word of the query, through the full-text
+        index; all of them when it has no words. ``narrowed``: other filters of
+        the same query narrow the rows down (see StartsWords.leads)."""
+        terms = tuple(text.search_terms(query))
+        if not terms:
+            return self
+        return (
+            self.filter(search_text__words_among=terms)
+            if narrowed
+            else self.filter(search_text__words=terms)
+        )
+
+    def search(self, query: str, *, narrowed: bool = False):
         """Organisations matching every word of the query (accents, case and
-        Spanish word forms forgiven), annotated with a relevance score."""
+        Spanish word forms forgiven), annotated with a relevance score.
+
+        The match goes through the full-text index (``search_text__words``);
+        the score, three points a word found in the name or acronym and one
+        elsewhere, is worked out on the matching rows only.
+        """
         terms = text.search_terms(query)
         if not terms:
             return self.annotate(relevance=models.Value(0, output_field=models.IntegerField()))
-        queryset = self
+        queryset = self.matching(query, narrowed=narrowed)
         score = models.Value(0, output_field=models.IntegerField())
         for term in terms:
             needle = f" {term}"
-            queryset = queryset.filter(search_text__contains=needle)
             score = score + models.Case(
                 models.When(search_name__contains=needle, then=models.Value(3)),
                 default=models.Value(1),
@@ -302,6 +385,10 @@ class Organization(models.Model):
             self.name, self.acronym, self.description, " ".join(theme_names)
         )
         self.name_key = text.name_key(self.name)
+
+
+Organization._meta.get_field("search_text").register_lookup(StartsWords)
+Organization._meta.get_field("search_text").register_lookup(StartsWordsAmong)
 
 
 class Identifier(models.Model):

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.models import Organization
+from polo.territory.models import Municipality
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_FILTER = 50
@@ -139,44 +140,87 @@ class DirectoryFilters:
         return not self.q and not any(getattr(self, name) for name in self.MULTI)
 
 
-def _through_exists(through, field_name: str, values: tuple[str, ...], lookup: str):
-    return Exists(
-        through.objects.filter(
-            organization=OuterRef("pk"), **{f"{field_name}__{lookup}__in": values}
-        )
-    )
+class InSubquery(Expression):
+    """``column IN (subquery)``, which PostgreSQL is given as ``column =
+    ANY(ARRAY(subquery))``: the subquery runs once, and the condition can then
+    be one of an OR of index scans (a BitmapOr), where an IN over a subquery
+    would have to be tested row by row."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset: QuerySet) -> None:
+        super().__init__(output_field=BooleanField())
+        self.column = F(column)
+        self.subquery = Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)
+        return f"{column} IN {subquery}", [*column_params, *subquery_params]
+
+    def as_postgresql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)
+        return f"{column} = ANY(ARRAY{subquery})", [*column_params, *subquery_params]
+
+
+def filter_conditions(filters: DirectoryFilters, *, any_of: bool = False) -> dict[str, Q]:
+    """Each facet filter in use, as a condition on an organisation.
+
+    Every one is an IN over an indexed column (the organisation's id, its
+    municipality, its kind), so that the database may start from the most
+    selective filter, or from the text index, and test the others; an EXISTS
+    per row (as before) could only be tested. IN also keeps rows from
+    repeating, so counts stay exact. ``any_of``: for an OR of conditions (see
+    InSubquery).
+    """
+    conditions: dict[str, Q] = {}
+    if filters.kind:
+        conditions["kind"] = Q(kind__in=filters.kind)
+    for name, relation, key in (
+        ("theme", "themes", "slug"),
+        ("population", "populations", "slug"),
+        ("language", "languages", "code"),
+    ):
+        values = getattr(filters, name)
+        if values:
+            through = getattr(Organization, relation).through
+            linked = through.objects.filter(**{f"{name}__{key}__in": values}).values(
+                "organization_id"
+            )
+            conditions[name] = Q(InSubquery("pk", linked)) if any_of else Q(pk__in=linked)
+    for name, lookup in (
+        ("state", "state__code__in"),
+        ("region", "region__slug__in"),
+        ("municipality", "code__in"),
+    ):
+        values = getattr(filters, name)
+        if values:
+            places = Municipality.objects.filter(**{lookup: values}).values("pk")
+            conditions[name] = (
+                Q(InSubquery("municipality_id", places)) if any_of else Q(municipality__in=places)
+            )
+    return conditions
 
 
 def organization_search(
     filters: DirectoryFilters, *, base: QuerySet[Organization] | None = None
 ) -> QuerySet[Organization]:
     """Published organisations matching the filters, annotated with ``relevance``
-    and ordered as asked. Many-valued filters use EXISTS so that no row repeats
-    and counts stay exact."""
+    and ordered as asked."""
     queryset = base if base is not None else Organization.objects.published()
-    queryset = queryset.search(filters.q) if filters.q else queryset
-    if filters.kind:
-        queryset = queryset.filter(kind__in=filters.kind)
-    if filters.theme:
-        queryset = queryset.filter(
-            _through_exists(Organization.themes.through, "theme", filters.theme, "slug")
-        )
-    if filters.population:
-        queryset = queryset.filter(
-            _through_exists(
-                Organization.populations.through, "population", filters.population, "slug"
-            )
-        )
-    if filters.language:
-        queryset = queryset.filter(
-            _through_exists(Organization.languages.through, "language", filters.language, "code")
-        )
-    if filters.state:
-        queryset = queryset.filter(municipality__state__code__in=filters.state)
-    if filters.region:
-        queryset = queryset.filter(municipality__region__slug__in=filters.region)
-    if filters.municipality:
-        queryset = queryset.filter(municipality__code__in=filters.municipality)
+    conditions = filter_conditions(filters)
+    if filters.q:
+        queryset = queryset.search(filters.q, narrowed=bool(conditions))
+    for condition in conditions.values():
+        queryset = queryset.filter(condition)
     return queryset.order_by(*_ordering(filters))
 
 

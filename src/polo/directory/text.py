@@ -14,6 +14,7 @@ from functools import lru_cache
 import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9ñ]+")
+_SEARCH_TERM = re.compile(r"[a-z0-9ñ]+")
 # Legal-form suffixes and filler words that do not tell two organisations apart.
 _LEGAL_FORMS = re.compile(
     r"\b(a\s*\.?\s*c|s\s*\.?\s*c|i\s*\.?\s*a\s*\.?\s*p|s\s*\.?\s*c\s*\.?\s*l|a\s*\.?\s*b\s*\.?\s*p)\b\.?"
@@ -47,6 +48,12 @@ def _meaningful(value: str) -> list[str]:
 def search_terms(value: str) -> list[str]:
     """The stems of a query, each to be matched as the start of a document word."""
     return list(dict.fromkeys(stem(word) for word in _meaningful(value)))
+
+
+def is_search_term(value: str) -> bool:
+    """A word as search_terms() gives it: nothing a full-text query syntax
+    (FTS5's, tsquery's) could read as an operator or a quote."""
+    return bool(_SEARCH_TERM.fullmatch(value))
 
 
 def search_document(*parts: str) -> str:
