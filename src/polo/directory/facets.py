@@ -13,16 +13,19 @@ added or removed, so a search can be shared and bookmarked.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import reduce
 from urllib.parse import urlencode
 
-from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, QuerySet, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.models import Language, Organization, Population, Theme
-from polo.directory.selectors import DirectoryFilters, organization_search
+from polo.directory.selectors import DirectoryFilters, filter_conditions
 from polo.territory.models import Municipality, Region, State
 
 # The municipality facet lists the municipalities with most results, plus the
@@ -105,6 +108,23 @@ def toggle_url(path: str, filters: DirectoryFilters, name: str, value: str, sele
     )
 
 
+class _Toggles:
+    """toggle_url for every value of every facet of one search: the search's
+    own parameters are encoded once, not once per value (a page has a hundred)."""
+
+    def __init__(self, path: str, filters: DirectoryFilters) -> None:
+        self.path = path
+        self.params = [(pair, urlencode([pair])) for pair in filters.as_params()]
+        self.present = {pair for pair, _encoded in self.params}
+
+    def url(self, name: str, value: str, selected: bool) -> str:
+        pair = (name, value)
+        parts = [encoded for other, encoded in self.params if not (selected and other == pair)]
+        if not selected and pair not in self.present:
+            parts.append(urlencode([pair]))
+        return f"{self.path}?{'&'.join(parts)}" if parts else self.path
+
+
 # --- Counts -------------------------------------------------------------------
 
 
@@ -116,84 +136,150 @@ def _label(name: str, name_en: str = "") -> str:
     return name_en if name_en and _english() else name
 
 
-def _matching(filters: DirectoryFilters, name: str) -> QuerySet[Organization]:
-    """The search without this facet's own filter, ready for grouping."""
-    return organization_search(filters.without(name)).order_by()
+Counts = dict[str, tuple[str, str, int]]  # value -> (label, detail, count)
 
 
-def _count_kinds(filters: DirectoryFilters) -> dict[str, tuple[str, str, int]]:
-    rows = _matching(filters, "kind").values_list("kind").annotate(n=Count("pk"))
-    labels = dict(Organization.Kind.choices)
-    return {kind: (str(labels.get(kind, kind)), "", n) for kind, n in rows}
+def _base_rows(filters: DirectoryFilters) -> tuple[list[str], str, tuple]:
+    """The organisations some facet counts, each with a flag per filter in use
+    saying whether it meets it: the filter names and the SQL with its params.
 
-
-def _count_related(filters: DirectoryFilters, name: str) -> dict[str, tuple[str, str, int]]:
-    """Counts through a many-to-many table: one GROUP BY over its rows whose
-    organisation matches, joined to the value's names."""
-    field, key = {
-        "theme": ("themes", "slug"),
-        "population": ("populations", "slug"),
-        "language": ("languages", "code"),
-    }[name]
-    through = getattr(Organization, field).through
-    target = {"themes": "theme", "populations": "population", "languages": "language"}[field]
-    rows = (
-        through.objects.filter(organization__in=_matching(filters, name).values("pk"))
-        .values_list(f"{target}__{key}", f"{target}__name", f"{target}__name_en")
-        .annotate(n=Count("organization_id"))
-        .order_by()
-    )
-    return {value: (_label(label, label_en), "", n) for value, label, label_en, n in rows}
-
-
-def _count_states(filters: DirectoryFilters) -> dict[str, tuple[str, str, int]]:
-    rows = (
-        _matching(filters, "state")
-        .values_list("municipality__state__code", "municipality__state__name")
-        .annotate(n=Count("pk"))
-    )
-    return {code: (label, "", n) for code, label, n in rows}
-
-
-def _count_regions(filters: DirectoryFilters) -> dict[str, tuple[str, str, int]]:
-    rows = (
-        _matching(filters, "region")
-        .filter(municipality__region__isnull=False)
-        .values_list(
-            "municipality__region__slug",
-            "municipality__region__name",
-            "municipality__region__state__abbreviation",
+    A facet counts the organisations that meet every filter but its own, so an
+    organisation counts somewhere only if it fails at most one filter: with two
+    filters or more, those are the rows that meet all of them but one (an OR of
+    ANDs the database answers from its indexes).
+    """
+    conditions = filter_conditions(filters)
+    names = list(conditions)
+    rows = Organization.objects.published()
+    if filters.q:
+        rows = rows.matching(filters.q, narrowed=len(names) > 1)
+    if len(names) > 1:
+        indexed = filter_conditions(filters, any_of=True)
+        rows = rows.filter(
+            reduce(
+                operator.or_,
+                (
+                    reduce(operator.and_, [indexed[other] for other in names if other != name])
+                    for name in names
+                ),
+            )
         )
-        .annotate(n=Count("pk"))
-    )
-    return {slug: (label, state, n) for slug, label, state, n in rows}
+    flags = {
+        f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in conditions.items()
+    }
+    rows = rows.annotate(**flags).order_by().values_list("pk", "kind", "municipality_id", *flags)
+    sql, params = rows.query.sql_with_params()
+    return names, sql, tuple(params)
 
 
-def _count_municipalities(filters: DirectoryFilters) -> dict[str, tuple[str, str, int]]:
-    """The municipalities with most results, the selected ones first so that the
-    limit never drops them."""
-    selected = (
-        Case(
-            When(municipality__code__in=filters.municipality, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        if filters.municipality
-        else Value(0, output_field=IntegerField())
+def facet_counts(filters: DirectoryFilters) -> dict[str, Counts]:
+    """Every facet's counts, in one statement.
+
+    The organisations some facet counts are read once (``base``, see
+    _base_rows), so the text index and the filters' indexes are read once per
+    page and not once per facet; each facet groups the rows of base whose flags
+    say they meet the other filters. The territory facets group by
+    municipality first (``by_place``), so that only the municipalities found
+    are joined to their names, states and regions.
+    """
+    names, base_sql, base_params = _base_rows(filters)
+    flags = "".join(f", in_{name}" for name in names)
+    qn = connection.ops.quote_name
+
+    def table(model) -> str:
+        return qn(model._meta.db_table)
+
+    def others(facet: str) -> str:
+        return "".join(f" AND in_{name}" for name in names if name != facet)
+
+    def rows(facet: str) -> tuple[str, str]:
+        """Where a facet's organisations are: a facet with a filter of its own in
+        use counts the rows of base that meet the others; any other facet, the
+        rows that meet them all (``found``, the search's results)."""
+        if facet in names:
+            return "base", others(facet)
+        return ("found", "") if names else ("base", "")
+
+    municipality, state, region = table(Municipality), table(State), table(Region)
+    chosen = filters.municipality
+    chosen_sql = (
+        f"CASE WHEN m.code IN ({', '.join(['%s'] * len(chosen))}) THEN 1 ELSE 0 END"
+        if chosen
+        else "0"
     )
-    rows = (
-        _matching(filters, "municipality")
-        .values_list(
-            "municipality__code",
-            "municipality__name",
-            "municipality__state__abbreviation",
+    # The many-to-many facets count the links of the organisations found. With
+    # a filter in use they are few, and are looked up in the links' index on
+    # the organisation (PostgreSQL is given their ids as an array, so that it
+    # knows); without one they may be every published organisation, and the
+    # database is left to join the two as it sees fit (SQLite in the order
+    # written: CROSS JOIN).
+    any_of = "= ANY(ARRAY({}))" if connection.vendor == "postgresql" else "IN ({})"
+    # Each part gives: facet, value, label, English label, detail, count, and
+    # whether the value is selected (the municipalities'); they are UNION'ed.
+    source, condition = rows("kind")
+    parts = [
+        "SELECT 'kind', kind, '', '', '', COUNT(*), 0 "
+        f"FROM {source} WHERE 1 = 1{condition} GROUP BY kind"
+    ]
+    for facet, model, key in (
+        ("theme", Theme, "slug"),
+        ("population", Population, "slug"),
+        ("language", Language, "code"),
+    ):
+        through = getattr(Organization, f"{model._meta.model_name}s").through
+        source, condition = rows(facet)
+        if names:
+            ids = f"SELECT id FROM {source} WHERE 1 = 1{condition}"
+            tables = f"{table(through)} x CROSS JOIN {table(model)} v"
+            links = f"x.organization_id {any_of.format(ids)}"
+        else:
+            tables = f"base CROSS JOIN {table(through)} x CROSS JOIN {table(model)} v"
+            links = "x.organization_id = base.id"
+        parts.append(
+            f"SELECT '{facet}', v.{key}, v.name, v.name_en, '', COUNT(*), 0 FROM {tables} "
+            f"WHERE {links} AND v.id = x.{facet}_id GROUP BY v.{key}, v.name, v.name_en"
         )
-        .annotate(n=Count("pk"), chosen=selected)
-        .order_by("-chosen", "-n", "municipality__name")[
-            : MUNICIPALITY_TOP + len(filters.municipality)
-        ]
+    parts += [
+        "SELECT 'state', s.code, s.name, '', '', SUM(n), 0 "
+        f"FROM by_place CROSS JOIN {municipality} m CROSS JOIN {state} s "
+        f"WHERE m.id = by_place.municipality_id AND s.id = m.state_id{others('state')} "
+        "GROUP BY s.code, s.name",
+        "SELECT 'region', r.slug, r.name, '', s.abbreviation, SUM(n), 0 "
+        f"FROM by_place CROSS JOIN {municipality} m CROSS JOIN {region} r "
+        f"CROSS JOIN {state} s WHERE m.id = by_place.municipality_id AND r.id = m.region_id "
+        f"AND s.id = r.state_id{others('region')} GROUP BY r.slug, r.name, s.abbreviation",
+        # The municipalities with most results, the selected ones first so that
+        # the limit never drops them.
+        "SELECT * FROM (SELECT 'municipality', m.code, m.name, '', s.abbreviation, "
+        f"SUM(n) AS n, {chosen_sql} AS chosen "
+        f"FROM by_place CROSS JOIN {municipality} m CROSS JOIN {state} s "
+        f"WHERE m.id = by_place.municipality_id AND s.id = m.state_id{others('municipality')} "
+        "GROUP BY m.code, m.name, s.abbreviation "
+        f"ORDER BY chosen DESC, n DESC, m.name, m.code LIMIT {MUNICIPALITY_TOP + len(chosen)}"
+        ") AS top",
+    ]
+    found = (
+        "found (id, kind, municipality_id) AS (SELECT id, kind, municipality_id FROM base "
+        f"WHERE {' AND '.join(f'in_{name}' for name in names)}), "
+        if names
+        else ""
     )
-    return {code: (label, state, n) for code, label, state, n, _chosen in rows}
+    sql = (
+        f"WITH base (id, kind, municipality_id{flags}) AS ({base_sql}), {found}"
+        f"by_place (municipality_id{flags}, n) AS ("
+        f"SELECT municipality_id{flags}, COUNT(*) FROM base GROUP BY municipality_id{flags}) "
+        + " UNION ALL ".join(parts)
+    )
+    counts: dict[str, Counts] = {name: {} for name in FACET_ORDER}
+    kinds = dict(Organization.Kind.choices)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*base_params, *chosen))
+        for facet, value, label, label_en, detail, n, _chosen in cursor.fetchall():
+            if facet == "kind":
+                label = str(kinds.get(value, value))
+            counts[facet][value] = (_label(label, label_en), detail or "", int(n))
+    return counts
 
 
 def selected_labels(filters: DirectoryFilters) -> dict[tuple[str, str], tuple[str, str]]:
@@ -227,17 +313,6 @@ def selected_labels(filters: DirectoryFilters) -> dict[tuple[str, str], tuple[st
     }
 
 
-COUNTERS = {
-    "kind": _count_kinds,
-    "theme": lambda filters: _count_related(filters, "theme"),
-    "population": lambda filters: _count_related(filters, "population"),
-    "language": lambda filters: _count_related(filters, "language"),
-    "state": _count_states,
-    "region": _count_regions,
-    "municipality": _count_municipalities,
-}
-
-
 @dataclass(frozen=True)
 class FacetSet:
     facets: list[Facet]
@@ -253,9 +328,11 @@ def directory_facets(filters: DirectoryFilters, *, path: str) -> FacetSet:
     filters in use with the URL that removes each."""
     names = selected_labels(filters)
     kinds = dict(Organization.Kind.choices)
+    counts_by_facet = facet_counts(filters)
+    toggles = _Toggles(path, filters)
     facets = []
     for name in FACET_ORDER:
-        counts = COUNTERS[name](filters)
+        counts = counts_by_facet[name]
         chosen = getattr(filters, name)
         values = []
         for value in dict.fromkeys([*chosen, *counts]):
@@ -270,7 +347,7 @@ def directory_facets(filters: DirectoryFilters, *, path: str) -> FacetSet:
                     label=label,
                     count=count,
                     selected=selected,
-                    url=toggle_url(path, filters, name, value, selected),
+                    url=toggles.url(name, value, selected),
                     detail=detail,
                 )
             )

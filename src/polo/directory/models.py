@@ -341,7 +341,16 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organización")
         verbose_name_plural = _("organizaciones")
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # The directory: published organisations by name (its first page
+            # without a query), and by place and kind (the facets' counts, read
+            # from the index alone).
+            models.Index(fields=["status", "name"], name="organization_status_name"),
+            models.Index(
+                fields=["status", "municipality", "kind"], name="organization_status_place"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
