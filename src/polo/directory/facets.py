@@ -1,11 +1,11 @@
 """Facets of the directory search: for each filter, its values and how many
 organisations each would find, and the URLs that add or remove a value.
 
-A facet's counts ignore its own selection (``filters.without(name)``), so that
-choosing one theme still shows how many organisations the other themes have.
-Each facet is one aggregate query (GROUP BY over the matching organisations),
-plus one query for the names of the selected values, so that the page does the
-same number of queries whatever the number of results.
+A facet's counts ignore its own selection, so that choosing one theme still
+shows how many organisations the other themes have. All seven facets are
+counted in one statement (facet_counts), plus one query for the names of the
+selected values, so that the page does the same number of queries whatever
+the number of results.
 
 Filters live in the URL: every link here is the current search with one value
 added or removed, so a search can be shared and bookmarked.
