@@ -64,12 +64,26 @@ def operations(ctx: Context) -> list[Operation]:
 
     return [
         Operation(
-            f"assessments.selectors.aggregate({by!r})",
-            lambda by=by: selectors.aggregate(by),
+            f"assessments.selectors.aggregate({by!r}, fresh=True)",
+            lambda by=by: selectors.aggregate(by, fresh=True),
             repeat=5,
         )
         for by in ("region", "tipo", "red", "tema")
     ]
+
+
+def _cold_ms(url: str, ctx: Context) -> list[float]:
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    times = []
+    for _ in range(5 if ctx.quick else 20):
+        cache.clear()
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def _cpu_ms(url: str, email: str, ctx: Context) -> float:
@@ -103,13 +117,21 @@ def sections(ctx: Context) -> list[Section]:
     aggregate = ctx.measure_page(
         Page("Autodiagnóstico: panorama por región (visitante)", "/autodiagnostico/panorama/")
     )
+    cold = _cold_ms("/autodiagnostico/panorama/", ctx)
+    lines.append(
+        f"Aggregate profile by region over {current:,} assessments, computed afresh for every "
+        f"request (cache emptied first): median {statistics.median(cold):.1f} ms, max "
+        f"{max(cold):.1f} ms (bar ≤ {BAR_AGGREGATE_MS} ms: "
+        f"{verdict(statistics.median(cold), BAR_AGGREGATE_MS)})"
+    )
     median = aggregate.stats()["median"]
     lines.append(
-        f"Aggregate profile by region over {current:,} assessments: median {median:.1f} ms, "
-        f"p95 {aggregate.stats()['p95']:.1f} ms, {aggregate.queries} SQL "
-        f"(bar ≤ {BAR_AGGREGATE_MS} ms: {verdict(median, BAR_AGGREGATE_MS)})"
+        f"The same page as served (the table cached until the next completion, at most 10 "
+        f"minutes): median {median:.1f} ms, p95 {aggregate.stats()['p95']:.1f} ms, "
+        f"{aggregate.queries} SQL"
     )
     data["aggregate_by_region_ms"] = aggregate.stats()
+    data["aggregate_by_region_cold_ms"] = cold
 
     rows = []
     profiles = []

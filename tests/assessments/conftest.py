@@ -49,3 +49,14 @@ def done(instrument, organization, editor):
             "ruta_paso": "Pedir cita con la regidora",
         },
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Aggregates are cached under a key made of ids, which a rolled-back
+    SQLite database gives again to other rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

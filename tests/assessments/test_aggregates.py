@@ -170,3 +170,19 @@ def test_members_own_answers_never_count(programme, coordinator):
 def test_a_few_queries_whatever_the_number_of_assessments(programme, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         selectors.aggregate("region")
+
+
+def test_the_cached_table_changes_as_soon_as_an_assessment_is_completed(
+    programme, coordinator, municipality, django_assert_max_num_queries
+):
+    before = selectors.aggregate("region")
+    with django_assert_max_num_queries(2):  # the cache key's query alone
+        assert selectors.aggregate("region").total.n == before.total.n
+    org = f.OrganizationFactory(name="Nueva", municipality=municipality)
+    completed(org, coordinator, LOW)
+    after = selectors.aggregate("region")
+    assert after.total.n == before.total.n + 1
+    assert row(after, "Valles Centrales").n == 7
+    assert selectors.aggregate("region", fresh=True).total.cells[0].mean == pytest.approx(
+        after.total.cells[0].mean
+    )

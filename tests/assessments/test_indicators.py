@@ -6,6 +6,7 @@ like every figure about private data."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from polo.indicators import services as indicator_services
 from polo.indicators import sources
@@ -23,7 +24,10 @@ def test_the_metrics_are_registered_with_suppression():
         assert f"assessments.area_score.{area}" in keys
     metric = sources.get("assessments.area_score.incidencia")
     assert metric.suppress and metric.dimensions == ["organization_kind"]
-    assert "Incidencia en políticas públicas" in str(metric.label)
+    with translation.override("es-mx"):
+        assert "Incidencia en políticas públicas" in str(metric.label)
+    with translation.override("en"):
+        assert "Public-policy advocacy" in str(metric.label)
 
 
 @pytest.fixture

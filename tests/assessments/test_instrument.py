@@ -109,6 +109,14 @@ def with_cell(sheets, name, column, value):
             lambda s: {**s, "areas": [*s["areas"], ["gobernanza", "Otra", "Other", ""]]},
             "«gobernanza» está repetida",
         ),
+        (
+            lambda s: {**s, "areas": [*s["areas"], ["Área de datos", "Datos", "Data", ""]]},
+            "«Área de datos» no sirve como nombre de área",
+        ),
+        (
+            lambda s: {**s, "areas": [*s["areas"], ["datos__abiertos", "Datos", "Data", ""]]},
+            "no sirve como nombre de área",
+        ),
     ],
 )
 def test_an_adapted_workbook_that_does_not_score_is_refused_with_where_to_fix(change, expected):

@@ -21,6 +21,7 @@ A form version never changes, so its definition is read once per process
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -36,6 +37,8 @@ SCALE = tuple(range(SCALE_MIN, SCALE_MAX + 1))
 # An item at or below this level is weak: the improvement plan starts there.
 WEAK_AT_MOST = 2
 MAX_WEIGHT = 100.0
+# An area's name: it keys the scores in the database's JSON (selectors).
+AREA_NAME_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 AREAS_SHEET = "areas"
 ACTIONS_SHEET = "acciones"
@@ -285,6 +288,19 @@ def check(spec: FormSpec) -> list[FormProblem]:
         slug = (row.get("name") or "").strip()
         if not slug:
             problems.append(FormProblem(_("El área no tiene «name»."), AREAS_SHEET, number, "name"))
+        elif not AREA_NAME_RE.match(slug):
+            problems.append(
+                FormProblem(
+                    _(
+                        "«%(name)s» no sirve como nombre de área: use minúsculas sin acentos, "
+                        "números y guiones (p. ej. «gobernanza»)."
+                    )
+                    % {"name": slug[:60]},
+                    AREAS_SHEET,
+                    number,
+                    "name",
+                )
+            )
         elif slug in seen:
             problems.append(
                 FormProblem(

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F, FloatField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
@@ -29,19 +31,19 @@ OVERALL = "__overall__"
 
 
 def _cells(area: str, breakdowns: list[str]) -> list:
-    from polo.assessments.models import AreaScore, Assessment
+    from polo.assessments.models import Assessment
     from polo.directory.models import Organization
     from polo.indicators.compute import CellData
     from polo.indicators.models import MUNICIPALITY, ORGANIZATION_KIND, REGION, TOTAL
     from polo.territory.models import Municipality, Region
 
+    records = Assessment.objects.current().order_by()
     if area == OVERALL:
-        records = Assessment.objects.current().exclude(overall_score=None).order_by()
-        prefix, value = "", "overall_score"
+        records, value = records.exclude(overall_score=None), F("overall_score")
     else:
-        records = AreaScore.objects.filter(assessment__is_current=True, area=area).order_by()
-        prefix, value = "assessment__", "score"
-    place = f"{prefix}organization__municipality"
+        records = records.filter(scores__has_key=area)
+        value = Cast(KT(f"scores__{area}"), FloatField())
+    place, kind = "organization__municipality", "organization__kind"
 
     def grouped(lookup: str) -> dict:
         return {
@@ -90,7 +92,7 @@ def _cells(area: str, breakdowns: list[str]) -> list:
                     )
                 )
         elif breakdown == ORGANIZATION_KIND:
-            rows = grouped(f"{prefix}organization__kind")
+            rows = grouped(kind)
             for position, (kind, label) in enumerate(Organization.Kind.choices):
                 if kind in rows:
                     n, mean = rows[kind]

@@ -105,12 +105,16 @@ class Assessment(models.Model):
     )
     is_current = models.BooleanField(_("el más reciente de la organización"), default=False)
     overall_score = models.FloatField(_("puntaje general"), null=True, blank=True)
+    # The area scores again, {area: score}, beside the AreaScore rows: an
+    # aggregate over thousands of assessments reads one row per assessment
+    # instead of one per area (about ten times fewer rows).
+    scores = models.JSONField(_("puntajes por área"), default=dict, blank=True, editable=False)
     version = models.PositiveIntegerField(_("versión del consenso"), default=1)
     # The response's version (its updated_at) that the scores were computed
     # from: a response edited afterwards through the surveys pages is scored
     # again (services.assessment_refresh_scores).
     scored_version = models.CharField(max_length=40, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["scored_version"])
+    history = HistoricalRecords(excluded_fields=["scored_version", "scores"])
 
     objects = AssessmentQuerySet.as_manager()
 

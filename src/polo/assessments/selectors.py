@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, FloatField, Max, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from polo.assessments import related, scoring
-from polo.assessments.definition import SCALE_MAX, Definition, Route, definition_for
+from polo.assessments.definition import (
+    AREA_NAME_RE,
+    SCALE_MAX,
+    Definition,
+    Route,
+    definition_for,
+)
 from polo.assessments.models import AreaScore, Assessment, Invitation, PlanAction
 from polo.directory.models import Organization, Theme
 from polo.surveys.models import Attachment, Instrument, Response
@@ -548,6 +557,9 @@ BREAKDOWNS = {
     "red": "organization__network_memberships__network",
     "tema": "organization__themes",
 }
+# An organisation is in several networks or themes: those groups overlap, so
+# their total is counted apart; regions and kinds partition the set, and the
+# total is the groups' weighted sum.
 OVERLAPPING = {"red", "tema"}
 
 
@@ -561,8 +573,8 @@ def breakdown_titles() -> dict[str, str]:
 
 
 def area_labels(language: str | None) -> list[tuple[str, str]]:
-    """(slug, label) of the areas of the assessment instruments' latest
-    versions, in their order; areas only older versions had come last."""
+    """(slug, label) of the areas of each assessment instrument's latest
+    version, in their order (an area only older versions had is left out)."""
     labels: dict[str, str] = {}
     for instrument in Instrument.objects.filter(kind=Instrument.Kind.ASSESSMENT).order_by("pk"):
         version = instrument.versions.only("pk", "created_at").order_by("-number").first()
@@ -592,34 +604,80 @@ def _group_labels(by: str, keys: Iterable[Any], language: str | None) -> dict[An
     }
 
 
-def aggregate(by: str = "region", *, language: str | None = None) -> AggregateTable:
+def _pooled(pairs) -> tuple[int, float | None]:
+    """Count and mean of groups that partition a set, from each group's."""
+    n = sum(count for count, _mean in pairs)
+    total = sum(count * mean for count, mean in pairs if mean is not None)
+    return n, (total / n if n else None)
+
+
+AGGREGATE_SECONDS = 600
+
+
+def aggregate(
+    by: str = "region", *, language: str | None = None, fresh: bool = False
+) -> AggregateTable:
     """Mean score per area and overall, by ``by`` (region, tipo, red, tema),
     over each organisation's latest completed assessment; small groups hidden.
-    A handful of grouped queries whatever the number of assessments."""
+
+    Kept in the cache for ten minutes, under a key that changes as soon as an
+    assessment is completed or scored again (the newest area score's id and
+    the number of current assessments, one cheap query): the figures change
+    only then, or when an organisation changes its themes or networks, which
+    the ten minutes cover."""
     if by not in BREAKDOWNS:
         raise ValueError(by)
+    stamp = (
+        AreaScore.objects.aggregate(last=Max("pk"))["last"],
+        Assessment.objects.current().count(),
+    )
+    key = f"assessments:aggregate:{by}:{language}:{min_cell_size()}:{stamp[0]}:{stamp[1]}"
+    table = None if fresh else cache.get(key)
+    if table is None:
+        table = _aggregate(by, language=language)
+        cache.set(key, table, AGGREGATE_SECONDS)
+    return table
+
+
+def _area_measures(slugs: list[str]) -> dict[str, Any]:
+    """Count and mean of each area's score, read from Assessment.scores."""
+    measures: dict[str, Any] = {"n": Count("pk"), "overall": Avg("overall_score")}
+    for position, slug in enumerate(slugs):
+        value = Cast(KT(f"scores__{slug}"), FloatField())
+        measures[f"n{position}"] = Count(value)
+        measures[f"m{position}"] = Avg(value)
+    return measures
+
+
+def _aggregate(by: str, *, language: str | None) -> AggregateTable:
+    """The figures themselves: one grouped query over the current assessments
+    (one row each, their area scores in a JSON column), whatever their number."""
     lookup = BREAKDOWNS[by]
-    areas = area_labels(language)
+    areas = [(slug, label) for slug, label in area_labels(language) if AREA_NAME_RE.match(slug)]
+    slugs = [slug for slug, _label in areas]
     current = Assessment.objects.current().order_by()
-    scores = AreaScore.objects.filter(assessment__is_current=True).order_by()
-    by_group: dict[Any, dict[str, tuple[int, float]]] = defaultdict(dict)
-    for key, area, n, mean in scores.values_list(f"assessment__{lookup}", "area").annotate(
-        n=Count("assessment_id"), mean=Avg("score")
-    ):
-        by_group[key][area] = (n, mean)
-    totals = {
-        area: (n, mean)
-        for area, n, mean in scores.values_list("area").annotate(
-            n=Count("assessment_id"), mean=Avg("score")
-        )
-    }
-    overall = {
-        key: (n, mean)
-        for key, n, mean in current.values_list(lookup).annotate(
-            n=Count("pk"), mean=Avg("overall_score")
-        )
-    }
-    total_n, total_mean = current.aggregate(n=Count("pk"), mean=Avg("overall_score")).values()
+    measures = _area_measures(slugs)
+
+    def split(values: dict) -> tuple[tuple[int, float | None], dict[str, tuple[int, float]]]:
+        by_area = {
+            slug: (values[f"n{i}"], values[f"m{i}"])
+            for i, slug in enumerate(slugs)
+            if values[f"n{i}"]
+        }
+        return (values["n"], values["overall"]), by_area
+
+    overall: dict[Any, tuple[int, float | None]] = {}
+    by_group: dict[Any, dict[str, tuple[int, float]]] = {}
+    for values in current.values(lookup).annotate(**measures):
+        overall[values[lookup]], by_group[values[lookup]] = split(values)
+    if by in OVERLAPPING:
+        (total_n, total_mean), totals = split(current.aggregate(**measures))
+    else:
+        totals = {
+            slug: _pooled([group[slug] for group in by_group.values() if slug in group])
+            for slug in slugs
+        }
+        total_n, total_mean = _pooled(list(overall.values()))
     labels = _group_labels(by, overall, language)
     minimum = min_cell_size()
 

@@ -410,9 +410,10 @@ def assessment_store_scores(assessment: Assessment, *, save: bool = True) -> lis
         if area.score is not None
     )
     assessment.overall_score = result.overall
+    assessment.scores = {row.area: row.score for row in rows}
     assessment.scored_version = drafts.version_of(response)
     if save:
-        assessment.save(update_fields=["overall_score", "scored_version"])
+        assessment.save(update_fields=["overall_score", "scores", "scored_version"])
     return rows
 
 

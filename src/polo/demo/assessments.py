@@ -317,6 +317,7 @@ def _national(rng: random.Random, instrument) -> int:
                     completed_at=moment,
                     is_current=True,
                     overall_score=result.overall,
+                    scores={a.area.slug: a.score for a in result.areas if a.score is not None},
                     scored_version=response.updated_at.isoformat() if response.updated_at else "",
                 )
                 for (org_pk, _m), response, result, moment in zip(
