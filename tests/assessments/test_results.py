@@ -164,18 +164,21 @@ def test_a_response_edited_afterwards_through_the_surveys_pages_is_scored_again(
 def test_the_profile_costs_the_same_queries_whatever_it_holds(
     done, organization, editor, as_editor
 ):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from tests.assessments.helpers import completed
 
-    def count(assessment) -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        as_editor.get(url("profile", assessment.pk))  # warm
+    def count(assessment, *, cold: bool) -> int:
+        as_editor.get(url("profile", assessment.pk))  # the session, the language...
+        if cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             assert as_editor.get(url("profile", assessment.pk)).status_code == 200
         return len(queries.captured_queries)
 
-    first = count(done)
+    first_cold, first_warm = count(done, cold=True), count(done, cold=False)
     again = completed(
         organization, editor, {"gob_1": "1", "gob_2": "1", "inc_1": "1", "inc_2": "1"}
     )
@@ -187,7 +190,24 @@ def test_the_profile_costs_the_same_queries_whatever_it_holds(
             responsible="Rosa",
             due_on="2027-01-01",
         )
-    assert count(again) == first + 1  # the previous assessment's scores
+    # Drawn afresh, one query more to read the previous assessment's scores;
+    # served from the cache, the same count.
+    assert count(again, cold=True) == first_cold + 1
+    assert count(again, cold=False) == first_warm < first_cold
+
+
+def test_the_cached_profile_follows_a_new_upload_of_evidence(done, as_editor, as_facilitator):
+    as_editor.get(url("profile", done.pk))
+    from tests.surveys.collect_helpers import post_section
+
+    post_section(
+        as_facilitator,
+        done.response,
+        0,
+        {"gob_1_evidencia": "Acta nueva de mayo"},
+        action="guardar",
+    )
+    assert "Acta nueva de mayo" in as_editor.get(url("profile", done.pk)).content.decode()
 
 
 def test_logging_a_failing_provider(done, as_member, caplog):

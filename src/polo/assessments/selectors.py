@@ -72,6 +72,7 @@ PROFILE_FIELDS = (
     "previous__status",
     "previous__completed_at",
     "previous__overall_score",
+    "previous__scored_version",
     "previous__organization",
 )
 SMALL = "small"

@@ -29,3 +29,24 @@ def change(value):
         text = _("baja %(n)s") % {"n": f"{abs(value):.1f}"}
         return format_html('<span class="as-weak as-level">{}</span>', text)
     return format_html('<span class="as-level">{}</span>', _("igual"))
+
+
+@register.filter
+def cell(cell, min_size):
+    """A figure of the aggregates, or why it is hidden."""
+    if cell.shown:
+        return f"{cell.mean:.1f}"
+    if cell.suppressed == "small":
+        reason = _("Menos de %(n)s organizaciones: no se publica") % {"n": min_size}
+        spoken = _("menos de %(n)s organizaciones") % {"n": min_size}
+    elif cell.suppressed:
+        reason = _("Oculto para que no se pueda deducir otra cifra oculta")
+        spoken = _("para proteger otra cifra")
+    else:
+        return "—"
+    return format_html(
+        '<abbr title="{}">{}<span class="visually-hidden"> ({})</span></abbr>',
+        reason,
+        _("oculto"),
+        spoken,
+    )

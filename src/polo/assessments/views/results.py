@@ -8,12 +8,15 @@ it, the facilitators of its region and coordinators; anybody else gets a 404.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -21,6 +24,7 @@ from django.views.decorators.http import require_safe
 from polo.assessments import charts, exporting, printing, selectors, services
 from polo.assessments.views._shared import assessment_for, nav
 from polo.surveys.models import Attachment
+from polo.surveys.rendering import drafts
 
 PRIVATE = "private, no-store"
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -43,22 +47,56 @@ def _profile(request: HttpRequest, pk: int):
     return assessment, selectors.profile(assessment, language=request.LANGUAGE_CODE)
 
 
+# Bump when _profile_body.html changes, so that no cached body outlives it.
+BODY_VERSION = 1
+BODY_SECONDS = 3600
+
+
+def _profile_body(request: HttpRequest, assessment) -> str:
+    """The profile's figures, charts and item detail, the same for whoever may
+    see them: kept in the cache under a key that changes whenever they would
+    (the answers, the status, the scores, the previous assessment's scores,
+    the language)."""
+    previous = assessment.previous
+    key = ":".join(
+        str(part)
+        for part in (
+            "assessments:profile",
+            BODY_VERSION,
+            assessment.pk,
+            assessment.status,
+            assessment.scored_version,
+            drafts.version_of(assessment.response),
+            assessment.previous_id,
+            previous.scored_version if previous is not None else "",
+            request.LANGUAGE_CODE,
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        found = selectors.profile(assessment, language=request.LANGUAGE_CODE)
+        body = render_to_string(
+            "assessments/_profile_body.html",
+            {"assessment": assessment, "profile": found, "charts": charts.profile_charts(found)},
+        )
+        cache.set(key, body, BODY_SECONDS)
+    return mark_safe(body)  # rendered by the template engine, escaped there
+
+
 @never_cache
 @login_required
 @require_safe
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, found = _profile(request, pk)
-    user = request.user
+    assessment = assessment_for(request, pk)
+    services.assessment_refresh_scores(assessment)
     return render(
         request,
         "assessments/profile.html",
         {
             "assessment": assessment,
             "nav": nav(request, assessment, "profile"),
-            "profile": found,
-            "charts": charts.profile_charts(found),
-            "may_edit": user.has_perm("assessments.edit_assessment", assessment),
-            "may_plan": user.has_perm("assessments.edit_plan", assessment),
+            "body": _profile_body(request, assessment),
+            "may_edit": request.user.has_perm("assessments.edit_assessment", assessment),
         },
     )
 
