@@ -59,7 +59,7 @@ format: install
 # server answers; browser tests when Debian's chromium is present (installed here
 # when it can be).
 test: lint browser-deps
-	$(BIN)/pytest -n 2 -m "not browser" -q
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 -m "not browser" -q
 	@if [ -n "$$TEST_DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== PostgreSQL =="; \
 	  TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/polo} \

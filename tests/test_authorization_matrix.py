@@ -308,6 +308,7 @@ MATRIX: dict[str, Row] = {
     "api:language_list": Row(everyone(200)),
     "api:region_list": Row(everyone(200)),
     "api:municipality_list": Row(everyone(200)),
+    "api:meeting_list": Row(everyone(200)),
     # Surveys: the web form.
     "surveys:collect_start": Row(signed_in(200)),
     "surveys:collect_new": Row(
