@@ -459,12 +459,14 @@ def app_matrix_names() -> set[str]:
     """Views whose rows live in their app's own per-role test, with a world of
     that app's (members of an organisation, meetings and registrations, import
     jobs): each of those tests also checks that its app has no view without a row."""
+    from tests.agreements.test_permissions import ROWS as agreement_rows
     from tests.assessments.test_permissions import ROWS as assessment_rows
     from tests.meetings.test_permissions import ROWS as meeting_rows
     from tests.surveys.test_importing import MATRIX_ROWS as import_rows
 
     return (
         {f"assessments:{name}" for name in assessment_rows}
+        | {f"agreements:{name}" for name in agreement_rows}
         | {f"meetings:{name}" for name in meeting_rows}
         | set(import_rows)
     )

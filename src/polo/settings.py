@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "polo.qualitative",
     "polo.assessments",
     "polo.meetings",
+    "polo.agreements",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",
@@ -231,6 +232,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Polo itself.
 POLO_SMALL_CELL = env_int("POLO_SMALL_CELL", 5)  # suppress public cells below this count
+# Agreements: remind the parties of a commitment due within this many days.
+POLO_AGREEMENTS_REMIND_DAYS = env_int("POLO_AGREEMENTS_REMIND_DAYS", 14)
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacidad@polo.local")
 
 LOGGING = {
