@@ -461,6 +461,7 @@ def app_matrix_names() -> set[str]:
     jobs): each of those tests also checks that its app has no view without a row."""
     from tests.agreements.test_permissions import ROWS as agreement_rows
     from tests.assessments.test_permissions import ROWS as assessment_rows
+    from tests.consultations.test_permissions import ROWS as consultation_rows
     from tests.meetings.test_permissions import ROWS as meeting_rows
     from tests.surveys.test_importing import MATRIX_ROWS as import_rows
 
@@ -468,6 +469,7 @@ def app_matrix_names() -> set[str]:
         {f"assessments:{name}" for name in assessment_rows}
         | {f"agreements:{name}" for name in agreement_rows}
         | {f"meetings:{name}" for name in meeting_rows}
+        | {f"consultations:{name}" for name in consultation_rows}
         | set(import_rows)
     )
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "polo.qualitative",
     "polo.assessments",
     "polo.meetings",
+    "polo.consultations",
     "polo.agreements",
     "polo.audit",
     "polo.api",

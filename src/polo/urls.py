@@ -18,6 +18,7 @@ urlpatterns = [
     path("diagnostico/", include("polo.indicators.urls")),
     path("autodiagnostico/", include("polo.assessments.urls")),
     path("encuentros/", include("polo.meetings.urls")),
+    path("consultas/", include("polo.consultations.urls")),
     path("convenios/", include("polo.agreements.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
