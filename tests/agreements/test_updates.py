@@ -1,0 +1,153 @@
+"""The life of a commitment update through HTTP: the responsible party reports
+with evidence, another party confirms or disputes; who may not is refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from polo.agreements.models import Commitment, CommitmentUpdate
+from tests.agreements.conftest import PDF
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+
+def post_update(client, commitment, **data):
+    payload = {"status": "fulfilled", "note": "Se publicó el reglamento.", **data}
+    return client.post(reverse("agreements:update_create", args=[commitment.pk]), payload)
+
+
+def review(client, update, decision, reason=""):
+    return client.post(
+        reverse("agreements:update_review", args=[update.pk]),
+        {"decision": decision, "reason": reason},
+    )
+
+
+def test_the_authority_reports_the_cso_confirms_and_the_status_moves(
+    as_authority, as_editor, as_visitor, authority_commitment, editor
+):
+    response = post_update(
+        as_authority,
+        authority_commitment,
+        link="https://gaceta.oaxaca.gob.mx/reglamento.pdf",
+        file=SimpleUploadedFile("gaceta.pdf", PDF, content_type="application/pdf"),
+    )
+    assert response.status_code == 302
+    update = CommitmentUpdate.objects.get()
+    assert (update.status, update.review, update.on_behalf) == ("fulfilled", "pending", False)
+    assert update.file.name.endswith("evidencia.pdf") and update.file_size == len(PDF)
+    authority_commitment.refresh_from_db()
+    assert authority_commitment.status == "pending"  # not until another party confirms
+
+    # The authority cannot confirm its own update.
+    assert review(as_authority, update, "confirm").status_code == 403
+    assert review(as_editor, update, "confirm").status_code == 302
+    update.refresh_from_db()
+    authority_commitment.refresh_from_db()
+    assert update.review == "confirmed" and update.reviewed_by == editor
+    assert update.reviewed_party.organization.name == "Mujeres de los Valles A.C."
+    assert authority_commitment.status == "fulfilled"
+    assert authority_commitment.closed_on is not None
+
+    # A second review is refused with a message, not counted again.
+    again = review(as_editor, update, "dispute", "No está publicado.")
+    assert again.status_code == 409
+    assert "ya fue revisado" in again.content.decode()
+
+    page = as_visitor.get(authority_commitment.get_absolute_url()).content.decode()
+    assert "Confirmado" in page and "Mujeres de los Valles A.C." in page
+    assert 'href="https://gaceta.oaxaca.gob.mx/reglamento.pdf" rel="nofollow ugc noopener"' in page
+    evidence = as_visitor.get(reverse("agreements:evidence", args=[update.pk]))
+    assert evidence.status_code == 200
+    assert b"".join(evidence.streaming_content) == PDF
+    assert "attachment" in evidence["Content-Disposition"]
+
+
+def test_a_dispute_needs_a_reason_stays_public_and_changes_nothing(
+    as_authority, as_editor, as_visitor, authority_commitment
+):
+    post_update(as_authority, authority_commitment, status="in_progress")
+    update = CommitmentUpdate.objects.get()
+    no_reason = review(as_editor, update, "dispute", "   ")
+    assert no_reason.status_code == 400
+    assert "Explique por qué impugna" in no_reason.content.decode()
+    assert review(as_editor, update, "dispute", "El cabildo no ha sesionado.").status_code == 302
+    update.refresh_from_db()
+    authority_commitment.refresh_from_db()
+    assert update.review == "disputed" and authority_commitment.status == "pending"
+    page = as_visitor.get(authority_commitment.get_absolute_url()).content.decode()
+    assert "Impugnado" in page and "El cabildo no ha sesionado." in page
+
+
+def test_a_party_that_is_not_responsible_is_refused_with_a_clear_message(
+    as_editor, as_participant, authority_commitment
+):
+    response = post_update(as_editor, authority_commitment)
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Solo la parte responsable de este compromiso" in text
+    assert "Municipio de Oaxaca de Juárez" in text
+    assert post_update(as_participant, authority_commitment).status_code == 403
+    assert not CommitmentUpdate.objects.exists()
+
+
+def test_a_facilitator_reports_on_behalf_of_the_party_and_it_is_recorded(
+    as_facilitator, as_other_facilitator, as_visitor, facilitator, cso_commitment
+):
+    assert post_update(as_other_facilitator, cso_commitment).status_code == 403
+    assert post_update(as_facilitator, cso_commitment, status="in_progress").status_code == 302
+    update = CommitmentUpdate.objects.get()
+    assert update.on_behalf and update.entered_by == facilitator
+    assert update.party == cso_commitment.responsible
+    page = as_visitor.get(cso_commitment.get_absolute_url()).content.decode()
+    assert "a nombre de la parte" in page
+
+
+def test_broken_and_hostile_updates_are_refused(
+    as_authority, as_visitor, agreement, authority_commitment
+):
+    cases = [
+        ({"status": "done"}, "Seleccione una opción válida"),
+        ({"note": ""}, "Este campo es obligatorio"),
+        ({"link": "javascript:alert(1)"}, "URL válida"),
+        (
+            {"file": SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>")},
+            "Solo se aceptan documentos PDF",
+        ),
+        ({"file": SimpleUploadedFile("vacio.pdf", b"")}, "vacío"),
+        (
+            {"file": SimpleUploadedFile("grande.pdf", PDF + b"0" * (10 * 1024 * 1024))},
+            "10 MB",
+        ),
+    ]
+    for data, message in cases:
+        response = post_update(as_authority, authority_commitment, **data)
+        assert response.status_code == 400, data
+        assert message in response.content.decode(), data
+    assert not CommitmentUpdate.objects.exists()
+
+    # Script in a note is shown as text.
+    post_update(as_authority, authority_commitment, note="<script>alert('x')</script>")
+    page = as_visitor.get(authority_commitment.get_absolute_url()).content.decode()
+    assert "<script>alert('x')</script>" not in page
+    assert "&lt;script&gt;" in page
+
+    # No updates on an agreement that is no longer in force.
+    agreement.status = "concluded"
+    agreement.save()
+    response = post_update(as_authority, authority_commitment)
+    assert response.status_code == 400
+    assert "convenios firmados y en vigor" in response.content.decode()
+
+
+def test_a_late_confirmation_of_an_older_update_does_not_undo_a_newer_one(
+    as_authority, as_editor, authority_commitment
+):
+    post_update(as_authority, authority_commitment, status="in_progress")
+    post_update(as_authority, authority_commitment, status="fulfilled")
+    older, newer = CommitmentUpdate.objects.order_by("created_at", "pk")
+    review(as_editor, newer, "confirm")
+    review(as_editor, older, "confirm")
+    assert Commitment.objects.get(pk=authority_commitment.pk).status == "fulfilled"
