@@ -309,6 +309,7 @@ MATRIX: dict[str, Row] = {
     "api:region_list": Row(everyone(200)),
     "api:municipality_list": Row(everyone(200)),
     "api:meeting_list": Row(everyone(200)),
+    "api:agreement_list": Row(everyone(200)),
     # Surveys: the web form.
     "surveys:collect_start": Row(signed_in(200)),
     "surveys:collect_new": Row(

@@ -14,13 +14,15 @@ from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from polo.api import errors
-from polo.api.routers import directory, meetings, territory
+from polo.api.routers import agreements, directory, meetings, territory
 
 DESCRIPTION = """\
 API pública de Polo, de solo lectura: el Directorio Temático (organizaciones
 publicadas y sus datos públicos), el catálogo territorial y los encuentros
 públicos (`/meetings`, sin datos de participantes).
 
+- `/agreements`: convenios firmados con sus partes y compromisos; `overdue` (vencido) se
+  calcula con la fecha del día, no se guarda.
 - Sin autenticación. CORS abierto (`Access-Control-Allow-Origin: *`); respuestas
   en caché pública 60 segundos.
 - Listas paginadas: `{"count", "page", "page_size", "next", "previous", "items"}`;
@@ -73,6 +75,7 @@ class Index(Schema):
     regions: str
     municipalities: str
     meetings: str
+    agreements: str
 
 
 # Named as django-ninja's own root pattern (which only answers 404 and serves
@@ -89,6 +92,7 @@ def index(request: HttpRequest):
         "regions": "region_list",
         "municipalities": "municipality_list",
         "meetings": "meeting_list",
+        "agreements": "agreement_list",
     }
     return {key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in names.items()}
 
@@ -96,3 +100,4 @@ def index(request: HttpRequest):
 api.add_router("", directory.router)
 api.add_router("", territory.router)
 api.add_router("", meetings.router)
+api.add_router("", agreements.router)
