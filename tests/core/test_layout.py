@@ -30,7 +30,8 @@ def test_the_navigation_links_built_modules_and_names_the_others_as_coming(as_vi
     assert '<a href="/diagnostico/"' in nav
     assert '<a href="/autodiagnostico/"' in nav
     assert '<a href="/encuentros/"' in nav
-    assert nav.count("<a ") == 4
+    assert '<a href="/consultas/"' in nav
+    assert nav.count("<a ") == 5
     assert '<li class="nav-soon">Próximamente: Formación, Redes, Biblioteca</li>' in nav
 
 

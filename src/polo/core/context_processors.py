@@ -8,6 +8,7 @@ NAVIGATION = [
     ("indicators", _("Diagnóstico"), "indicators:index"),
     ("assessments", _("Manual de incidencia"), "assessments:index"),
     ("meetings", _("Encuentros"), "meetings:index"),
+    ("consultations", _("Consultas"), "consultations:index"),
     ("learning", _("Formación"), None),
     ("networks", _("Redes"), None),
     ("library", _("Biblioteca"), None),

@@ -29,6 +29,7 @@ STEPS: list[str] = [
     "polo.demo.qualitative",
     "polo.demo.assessments",
     "polo.demo.meetings",
+    "polo.demo.consultations",
 ]
 
 DEFAULT_SEED = 2017  # the programme started in February 2017
