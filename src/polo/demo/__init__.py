@@ -29,6 +29,7 @@ STEPS: list[str] = [
     "polo.demo.qualitative",
     "polo.demo.assessments",
     "polo.demo.meetings",
+    "polo.demo.agreements",
     "polo.demo.consultations",
 ]
 
