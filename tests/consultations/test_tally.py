@@ -157,3 +157,18 @@ def test_a_receipt_is_checked_publicly_once_published(counted, as_visitor, coord
     assert "Parque · Mercado · Biblioteca" in text
     blank = as_visitor.get(url, {"recibo": receipts[4]}).content.decode()
     assert "En blanco" in blank
+
+
+def test_the_list_and_a_published_page_do_a_fixed_number_of_queries(
+    counted, municipality, coordinator, as_visitor, django_assert_max_num_queries
+):
+    consultation, _receipts = counted
+    services.consultation_publish(consultation=consultation, by=coordinator)
+    for n in range(25):
+        make_consultation(municipality=municipality, slug=f"c-{n}")
+    with django_assert_max_num_queries(4):
+        page = as_visitor.get(reverse("consultations:index"))
+    assert page.status_code == 200 and page.content.decode().count('class="card"') == 20
+    with django_assert_max_num_queries(6):
+        page = as_visitor.get(consultation.get_absolute_url())
+    assert "Participación" in page.content.decode()

@@ -52,7 +52,9 @@ def has_voted(consultation: Consultation, user) -> bool:
 
 def visible_consultations(user) -> QuerySet:
     """The public ones, and the drafts of those who manage them."""
-    consultations = Consultation.objects.select_related("region", "municipality__region")
+    consultations = Consultation.objects.select_related(
+        "region", "municipality__region", "municipality__state"
+    )
     if not user.is_authenticated:
         return consultations.public()
     if user.is_coordinator:

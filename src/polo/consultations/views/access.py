@@ -20,7 +20,10 @@ def with_consultation(perm: str = "consultations.view_consultation"):
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args, **kwargs):
             consultation = get_object_or_404(
-                Consultation.objects.select_related("region", "municipality__region"), slug=slug
+                Consultation.objects.select_related(
+                    "region", "municipality__region", "municipality__state"
+                ),
+                slug=slug,
             )
             if not request.user.has_perm("consultations.view_consultation", consultation):
                 raise Http404
