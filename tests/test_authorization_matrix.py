@@ -310,6 +310,7 @@ MATRIX: dict[str, Row] = {
     "api:municipality_list": Row(everyone(200)),
     "api:meeting_list": Row(everyone(200)),
     "api:agreement_list": Row(everyone(200)),
+    "api:practice_list": Row(everyone(200)),
     # Surveys: the web form.
     "surveys:collect_start": Row(signed_in(200)),
     "surveys:collect_new": Row(
@@ -464,12 +465,14 @@ def app_matrix_names() -> set[str]:
     from tests.assessments.test_permissions import ROWS as assessment_rows
     from tests.consultations.test_permissions import ROWS as consultation_rows
     from tests.meetings.test_permissions import ROWS as meeting_rows
+    from tests.practices.test_permissions import ROWS as practice_rows
     from tests.surveys.test_importing import MATRIX_ROWS as import_rows
 
     return (
         {f"assessments:{name}" for name in assessment_rows}
         | {f"agreements:{name}" for name in agreement_rows}
         | {f"meetings:{name}" for name in meeting_rows}
+        | {f"practices:{name}" for name in practice_rows}
         | {f"consultations:{name}" for name in consultation_rows}
         | set(import_rows)
     )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "polo.meetings",
     "polo.consultations",
     "polo.agreements",
+    "polo.practices",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",

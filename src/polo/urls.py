@@ -20,6 +20,7 @@ urlpatterns = [
     path("encuentros/", include("polo.meetings.urls")),
     path("consultas/", include("polo.consultations.urls")),
     path("convenios/", include("polo.agreements.urls")),
+    path("buenas-practicas/", include("polo.practices.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),

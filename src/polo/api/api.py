@@ -14,12 +14,13 @@ from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from polo.api import errors
-from polo.api.routers import agreements, directory, meetings, territory
+from polo.api.routers import agreements, directory, meetings, practices, territory
 
 DESCRIPTION = """\
 API pública de Polo, de solo lectura: el Directorio Temático (organizaciones
 publicadas y sus datos públicos), el catálogo territorial y los encuentros
-públicos (`/meetings`, sin datos de participantes).
+públicos (`/meetings`, sin datos de participantes) y las buenas prácticas
+publicadas (`/practices`, sin datos de contacto privados).
 
 - `/agreements`: convenios firmados con sus partes y compromisos; `overdue` (vencido) se
   calcula con la fecha del día, no se guarda.
@@ -76,6 +77,7 @@ class Index(Schema):
     municipalities: str
     meetings: str
     agreements: str
+    practices: str
 
 
 # Named as django-ninja's own root pattern (which only answers 404 and serves
@@ -93,6 +95,7 @@ def index(request: HttpRequest):
         "municipalities": "municipality_list",
         "meetings": "meeting_list",
         "agreements": "agreement_list",
+        "practices": "practice_list",
     }
     return {key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in names.items()}
 
@@ -101,3 +104,4 @@ api.add_router("", directory.router)
 api.add_router("", territory.router)
 api.add_router("", meetings.router)
 api.add_router("", agreements.router)
+api.add_router("", practices.router)

@@ -31,6 +31,7 @@ STEPS: list[str] = [
     "polo.demo.meetings",
     "polo.demo.agreements",
     "polo.demo.consultations",
+    "polo.demo.practices",
 ]
 
 DEFAULT_SEED = 2017  # the programme started in February 2017

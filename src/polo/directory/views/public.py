@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from polo.directory import facets, public_maps
+from polo.directory import facets, public_maps, sections
 from polo.directory.models import (
     Alliance,
     ContactPoint,
@@ -213,7 +213,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directory/organization_detail.html",
-        _profile_context(request, organization),
+        {
+            **_profile_context(request, organization),
+            "extra_sections": sections.render_sections(request, organization),
+        },
     )
 
 
