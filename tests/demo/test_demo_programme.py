@@ -18,10 +18,11 @@ from django.urls import reverse
 from polo.accounts.models import Consent, PrivacyNotice, User
 from polo.directory.models import Membership, Organization
 from polo.territory.models import Region
-from tests import factories as f
 from tests.demo.conftest import run_demo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
+# One programme-scale build for the module (tests/demo/conftest.py): the tests read it;
+# those that run the demo again or change rows do so in their own rolled-back transaction.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("programme_demo")]
 
 Kind = Organization.Kind
 STAFF = ["facilitador@polo.demo", "coordinacion@polo.demo"]
@@ -41,8 +42,6 @@ def counts() -> dict:
 
 
 def test_it_creates_the_programme_actors_at_the_seed_scale():
-    run_demo()
-
     assert Organization.objects.of_kind(Kind.CSO).count() == 190
     assert Organization.objects.of_kind(Kind.COLLECTIVE).count() == 50
     assert Organization.objects.of_kind(Kind.ACADEMIC).count() == 7
@@ -58,8 +57,6 @@ def test_it_creates_the_programme_actors_at_the_seed_scale():
 
 
 def test_every_organisation_is_in_a_programme_region_and_has_a_theme():
-    run_demo()
-
     assert Organization.objects.count() > 250
     assert not Organization.objects.filter(municipality__region__isnull=True).exists()
     assert not Organization.objects.filter(themes__isnull=True).exists()
@@ -70,8 +67,6 @@ def test_every_organisation_is_in_a_programme_region_and_has_a_theme():
 
 
 def test_most_organisations_are_published_and_a_few_wait_for_review():
-    run_demo()
-
     csos = Organization.objects.of_kind(Kind.CSO)
     assert csos.published().count() >= 0.8 * csos.count()
     assert csos.filter(status__in=["pending", "draft"]).exists()
@@ -79,8 +74,6 @@ def test_most_organisations_are_published_and_a_few_wait_for_review():
 
 
 def test_the_main_municipality_of_each_region_has_the_most_organisations():
-    run_demo()
-
     for region in Region.objects.all():
         by_place = dict(
             Organization.objects.of_kind(Kind.CSO)
@@ -93,8 +86,6 @@ def test_the_main_municipality_of_each_region_has_the_most_organisations():
 
 
 def test_it_creates_a_thousand_students_in_the_seven_universities():
-    run_demo()
-
     students = User.objects.filter(email__endswith="@alumnos.polo.demo")
     assert students.count() == 1000
     assert not any(student.has_usable_password() for student in students)
@@ -104,10 +95,9 @@ def test_it_creates_a_thousand_students_in_the_seven_universities():
     assert memberships.values("organization").distinct().count() == 7
 
 
-def test_it_creates_one_demo_account_per_role():
-    notice = PrivacyNotice.current() or f.PrivacyNoticeFactory()
-
-    output = run_demo()
+def test_it_creates_one_demo_account_per_role(programme_demo):
+    notice = PrivacyNotice.current()
+    output = programme_demo
 
     participant = User.objects.get(email="participante@polo.demo")
     editor = User.objects.get(email="editora@polo.demo")
@@ -129,10 +119,10 @@ def test_it_creates_one_demo_account_per_role():
     assert "polo-demo-2026" in output
 
 
-def test_staff_demo_accounts_have_totp_and_the_printed_code_is_valid(time_machine):
+def test_staff_demo_accounts_have_totp_and_the_printed_code_is_valid(programme_demo, time_machine):
+    output = programme_demo
     # Frozen clock: a 30-second TOTP window must not close between print and check.
     time_machine.move_to("2026-11-26 12:00:05-06:00", tick=False)
-    output = run_demo()
     codes = run_demo("--codes")
 
     for email in STAFF:
@@ -151,7 +141,6 @@ def test_the_demo_coordinator_signs_in_with_password_and_code_and_reaches_the_ad
     time_machine,
 ):
     time_machine.move_to("2026-11-26 12:00:05-06:00", tick=False)
-    run_demo()
     codes = run_demo("--codes")
     code = re.search(r"coordinacion@polo\.demo\s+(\d{6})", codes).group(1)
     client = Client()
@@ -169,7 +158,7 @@ def test_the_demo_coordinator_signs_in_with_password_and_code_and_reaches_the_ad
 
 
 def test_a_second_run_writes_nothing():
-    run_demo()
+    # The module's build was the first run.
     before = counts()
 
     with CaptureQueriesContext(connection) as queries:
@@ -186,7 +175,6 @@ def test_a_second_run_writes_nothing():
 
 
 def test_a_changed_demo_account_is_put_back():
-    run_demo()
     User.objects.filter(email="coordinacion@polo.demo").update(
         role=User.Role.PARTICIPANT, is_superuser=False
     )

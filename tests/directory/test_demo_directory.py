@@ -7,10 +7,9 @@ from collections import Counter
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q
 
+from polo import demo
 from polo.directory.models import (
     CLUNI_RE,
     RFC_RE,
@@ -21,24 +20,29 @@ from polo.directory.models import (
     Organization,
 )
 from polo.territory.models import Community, Region
-from tests.demo.conftest import run_demo
+from tests.demo.conftest import module_db, territory  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
+# The organisations' step of the demo, built once for the module on the real
+# catalogue (both rolled back when the module ends); the tests read it, and those
+# that run the step again do so in their own rolled-back transaction.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_demo")]
 
 Kind = Organization.Kind
 
 
+def run_directory(scale: demo.Scale | None = None) -> str:
+    out = StringIO()
+    demo.run(scale=scale or demo.Scale(), stdout=out, steps=["polo.demo.directory"])
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
-def territory(django_db_setup, django_db_blocker):
-    """The real catalogue, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_territory", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def directory_demo(module_db) -> str:  # noqa: F811
+    return run_directory()
 
 
-def test_every_organisation_has_populations_spanish_and_its_own_municipality():
-    output = run_demo()
+def test_every_organisation_has_populations_spanish_and_its_own_municipality(directory_demo):
+    output = directory_demo
 
     organizations = Organization.objects.all()
     assert not organizations.filter(populations__isnull=True).exists()
@@ -50,8 +54,6 @@ def test_every_organisation_has_populations_spanish_and_its_own_municipality():
 
 
 def test_indigenous_languages_are_common_in_la_montana_and_rare_in_puebla():
-    run_demo()
-
     def share(slug: str) -> float:
         here = Organization.objects.filter(municipality__region__slug=slug)
         indigenous = here.filter(languages__is_indigenous=True).distinct().count()
@@ -71,8 +73,6 @@ def test_indigenous_languages_are_common_in_la_montana_and_rare_in_puebla():
 
 
 def test_coverage_stays_in_the_region_and_networks_cover_their_state():
-    run_demo()
-
     links = Organization.coverage_municipalities.through.objects
     outside = links.filter(organization__municipality__region__isnull=False).exclude(
         municipality__region=F("organization__municipality__region")
@@ -86,8 +86,6 @@ def test_coverage_stays_in_the_region_and_networks_cover_their_state():
 
 
 def test_contacts_mix_public_and_private_and_never_use_a_real_domain():
-    run_demo()
-
     contacts = ContactPoint.objects.all()
     emails = contacts.filter(kind="email")
     assert emails.filter(is_public=True).count() > 0.7 * emails.count()
@@ -106,8 +104,6 @@ def test_contacts_mix_public_and_private_and_never_use_a_real_domain():
 
 
 def test_many_csos_have_a_valid_unique_rfc_and_cluni():
-    run_demo()
-
     csos = Organization.objects.of_kind(Kind.CSO)
     rfcs = list(csos.exclude(rfc="").values_list("rfc", flat=True))
     clunis = list(csos.exclude(cluni="").values_list("cluni", flat=True))
@@ -122,8 +118,6 @@ def test_many_csos_have_a_valid_unique_rfc_and_cluni():
 
 
 def test_each_state_network_has_15_to_40_members_of_its_state():
-    run_demo()
-
     for network in Organization.objects.of_kind(Kind.NETWORK):
         members = NetworkMembership.objects.filter(network=network)
         assert 15 <= members.count() <= 40, network
@@ -132,8 +126,6 @@ def test_each_state_network_has_15_to_40_members_of_its_state():
 
 
 def test_about_150_alliances_most_confirmed_by_both_and_none_doubled():
-    run_demo()
-
     alliances = list(Alliance.objects.all())
     assert 120 <= len(alliances) <= 150
     confirmed = [a for a in alliances if a.is_confirmed]
@@ -145,8 +137,6 @@ def test_about_150_alliances_most_confirmed_by_both_and_none_doubled():
 
 
 def test_three_to_six_key_communities_per_region_with_their_reasons():
-    run_demo()
-
     for region in Region.objects.all():
         keys = KeyCommunity.objects.filter(community__municipality__region=region)
         assert 3 <= keys.count() <= 6, region
@@ -162,13 +152,12 @@ def test_three_to_six_key_communities_per_region_with_their_reasons():
 
 
 def test_details_lost_are_drawn_again_the_same_and_the_rest_is_not_touched():
-    run_demo()
     before = sorted(ContactPoint.objects.values_list("organization__name", "kind", "value"))
     victim = Organization.objects.filter(contacts__isnull=False).order_by("name").first()
     ContactPoint.objects.filter(organization=victim).delete()
     untouched = ContactPoint.objects.exclude(organization=victim).order_by("pk").last().pk
 
-    output = run_demo()
+    output = run_directory()
 
     after = sorted(ContactPoint.objects.values_list("organization__name", "kind", "value"))
     assert after == before
@@ -177,7 +166,7 @@ def test_details_lost_are_drawn_again_the_same_and_the_rest_is_not_touched():
 
 
 def test_the_national_scale_gives_every_organisation_its_details():
-    run_demo("--scale", "national", "--national-size", "3000")
+    run_directory(demo.Scale(name="national", national_size=3000))
 
     organizations = Organization.objects.all()
     assert organizations.count() == 3000
