@@ -17,4 +17,5 @@ MODULES: list[str] = [
     "bench.indicators",
     "bench.assessments",
     "bench.meetings",
+    "bench.consultations",
 ]

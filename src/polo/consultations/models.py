@@ -7,6 +7,19 @@ them on. Both have random UUID keys (no sequence to line up), neither has a
 timestamp (a voter record keeps only the day), and neither has history tables
 (django-simple-history would store the time and the user of every row). Ballots
 are never shown beside a person, in a page, an export or the admin.
+
+What this does not hide: someone with direct access to the database server (its
+write-ahead log, the physical order of rows in the two tables, the server's
+statement log) could still line up the two inserts of one transaction. The
+separation protects against the application's users, coordinators included,
+not against the database's administrator.
+
+Receipts: a voter gets a random receipt; once the result is published anyone can
+check that a receipt is among the counted ballots. Whether the check also shows
+the ballot's choices is the consultation's ``receipt_shows_choices``, off by
+default: showing them lets a voter verify their ballot was counted as cast, but
+it also lets whoever buys or coerces a vote demand the receipt as proof. Where
+local bosses (caciques) or vote buying are a risk, leave it off.
 """
 
 from __future__ import annotations
