@@ -56,6 +56,21 @@ def test_the_authority_reports_the_cso_confirms_and_the_status_moves(
     assert again.status_code == 409
     assert "ya fue revisado" in again.content.decode()
 
+    # Each person's data export says what they entered or reviewed.
+    section = as_editor.get(reverse("accounts:my_data")).json()["sections"]["agreements"]
+    assert section == [
+        {
+            "agreement": "Convenio de consulta ciudadana en Oaxaca de Juárez",
+            "commitment": "Publicar el reglamento municipal de consulta ciudadana",
+            "status": "fulfilled",
+            "reported_at": section[0]["reported_at"],
+            "entered_by_me": False,
+            "reviewed_by_me": True,
+            "review": "confirmed",
+            "reviewed_at": section[0]["reviewed_at"],
+        }
+    ]
+
     page = as_visitor.get(authority_commitment.get_absolute_url()).content.decode()
     assert "Confirmado" in page and "Mujeres de los Valles A.C." in page
     assert 'href="https://gaceta.oaxaca.gob.mx/reglamento.pdf" rel="nofollow ugc noopener"' in page

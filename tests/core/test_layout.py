@@ -31,7 +31,7 @@ def test_the_navigation_links_built_modules_and_names_the_others_as_coming(as_vi
     assert '<a href="/autodiagnostico/"' in nav
     assert '<a href="/encuentros/"' in nav
     assert '<a href="/consultas/"' in nav
-    assert '<a href="/buenas-practicas/"' in nav
+    assert '<a href="/convenios/"' in nav
     assert nav.count("<a ") == 6
     assert '<li class="nav-soon">Próximamente: Formación, Redes, Biblioteca</li>' in nav
 

@@ -9,7 +9,7 @@ NAVIGATION = [
     ("assessments", _("Manual de incidencia"), "assessments:index"),
     ("meetings", _("Encuentros"), "meetings:index"),
     ("consultations", _("Consultas"), "consultations:index"),
-    ("practices", _("Buenas prácticas"), "practices:index"),
+    ("agreements", _("Convenios"), "agreements:index"),
     ("learning", _("Formación"), None),
     ("networks", _("Redes"), None),
     ("library", _("Biblioteca"), None),
