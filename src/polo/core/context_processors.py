@@ -10,6 +10,7 @@ NAVIGATION = [
     ("meetings", _("Encuentros"), "meetings:index"),
     ("consultations", _("Consultas"), "consultations:index"),
     ("agreements", _("Convenios"), "agreements:index"),
+    ("practices", _("Buenas prácticas"), "practices:index"),
     ("learning", _("Formación"), None),
     ("networks", _("Redes"), None),
     ("library", _("Biblioteca"), None),
