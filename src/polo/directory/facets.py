@@ -148,18 +148,18 @@ def _base_rows(filters: DirectoryFilters) -> tuple[list[str], str, tuple]:
     filters or more, those are the rows that meet all of them but one (an OR of
     ANDs the database answers from its indexes).
     """
-    conditions = filter_conditions(filters)
+    conditions = filter_conditions(filters, form="flag")
     names = list(conditions)
     rows = Organization.objects.published()
     if filters.q:
         rows = rows.matching(filters.q, narrowed=len(names) > 1)
     if len(names) > 1:
-        indexed = filter_conditions(filters, any_of=True)
+        either = filter_conditions(filters, form="or")
         rows = rows.filter(
             reduce(
                 operator.or_,
                 (
-                    reduce(operator.and_, [indexed[other] for other in names if other != name])
+                    reduce(operator.and_, [either[other] for other in names if other != name])
                     for name in names
                 ),
             )

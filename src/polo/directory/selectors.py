@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from django.db.models import BooleanField, Expression, F, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.models import Organization
@@ -171,15 +171,20 @@ class InSubquery(Expression):
         return f"{column} = ANY(ARRAY{subquery})", [*column_params, *subquery_params]
 
 
-def filter_conditions(filters: DirectoryFilters, *, any_of: bool = False) -> dict[str, Q]:
-    """Each facet filter in use, as a condition on an organisation.
+def filter_conditions(filters: DirectoryFilters, *, form: str = "and") -> dict[str, Q]:
+    """Each facet filter in use, as a condition on an organisation, written for
+    where it goes (the rows never repeat, so counts stay exact):
 
-    Every one is an IN over an indexed column (the organisation's id, its
-    municipality, its kind), so that the database may start from the most
-    selective filter, or from the text index, and test the others; an EXISTS
-    per row (as before) could only be tested. IN also keeps rows from
-    repeating, so counts stay exact. ``any_of``: for an OR of conditions (see
-    InSubquery).
+    - ``"and"``, all of them together: the kind and the places as an IN over
+      an indexed column, which the database may start from; the themes,
+      populations and languages as an EXISTS, tested on the rows those (or the
+      text index) lead to. SQLite, which cannot weigh one IN list against
+      another, would otherwise follow thousands of ids of a common theme
+      rather than the hundreds of organisations of a state.
+    - ``"or"``, alternatives: every one an index scan (see InSubquery), so
+      that the database starts from their union.
+    - ``"flag"``, a column saying whether a row meets it: every one an IN,
+      worked out once for all the rows.
     """
     conditions: dict[str, Q] = {}
     if filters.kind:
@@ -192,10 +197,13 @@ def filter_conditions(filters: DirectoryFilters, *, any_of: bool = False) -> dic
         values = getattr(filters, name)
         if values:
             through = getattr(Organization, relation).through
-            linked = through.objects.filter(**{f"{name}__{key}__in": values}).values(
-                "organization_id"
-            )
-            conditions[name] = Q(InSubquery("pk", linked)) if any_of else Q(pk__in=linked)
+            linked = through.objects.filter(**{f"{name}__{key}__in": values})
+            if form == "and":
+                conditions[name] = Q(Exists(linked.filter(organization=OuterRef("pk"))))
+            elif form == "or":
+                conditions[name] = Q(InSubquery("pk", linked.values("organization_id")))
+            else:
+                conditions[name] = Q(pk__in=linked.values("organization_id"))
     for name, lookup in (
         ("state", "state__code__in"),
         ("region", "region__slug__in"),
@@ -205,7 +213,9 @@ def filter_conditions(filters: DirectoryFilters, *, any_of: bool = False) -> dic
         if values:
             places = Municipality.objects.filter(**{lookup: values}).values("pk")
             conditions[name] = (
-                Q(InSubquery("municipality_id", places)) if any_of else Q(municipality__in=places)
+                Q(InSubquery("municipality_id", places))
+                if form == "or"
+                else Q(municipality__in=places)
             )
     return conditions
 
@@ -218,7 +228,10 @@ def organization_search(
     queryset = base if base is not None else Organization.objects.published()
     conditions = filter_conditions(filters)
     if filters.q:
-        queryset = queryset.search(filters.q, narrowed=bool(conditions))
+        # The places and kinds may lead the query (see filter_conditions); if
+        # none is chosen, the text index does.
+        leaders = conditions.keys() & {"kind", "state", "region", "municipality"}
+        queryset = queryset.search(filters.q, narrowed=bool(leaders))
     for condition in conditions.values():
         queryset = queryset.filter(condition)
     return queryset.order_by(*_ordering(filters))
