@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -225,27 +226,88 @@ def ballot_cast(
     if not consultation.is_open:
         raise OutsideWindow(_("La consulta no está abierta: no se reciben votos."))
     choices = ballot_validate(answers, spec if spec is not None else ballot_spec(consultation))
+    receipt = random_code(RECEIPT_LENGTH)
+    try:
+        if connection.vendor == "postgresql":
+            counted = _cast_in_one_statement(consultation, user, code, receipt, choices)
+        else:
+            counted = _cast(consultation, user, code, receipt, choices)
+    except IntegrityError as error:
+        if user is None:
+            message = _("Este código ya se usó: cada código vale un solo voto.")
+            raise AlreadyVoted(message) from error
+        raise AlreadyVoted(_("Ya votó en esta consulta: se cuenta una sola boleta.")) from error
+    if not counted:
+        if user is None:
+            raise NotEligible(_("El código no es válido para esta consulta."))
+        raise NotEligible(_("Su cuenta no está en el padrón de esta consulta."))
+    return receipt
+
+
+def _cast(consultation, user, code, receipt, choices) -> bool:
+    """Check the voter, then write who voted and what, in one transaction."""
     voting_code = None
     if user is not None:
         if not selectors.is_eligible(consultation, user):
-            raise NotEligible(_("Su cuenta no está en el padrón de esta consulta."))
+            return False
     else:
         voting_code = VotingCode.objects.filter(
             consultation=consultation, code=normalise_code(code or "")
         ).first()
         if voting_code is None:
-            raise NotEligible(_("El código no es válido para esta consulta."))
-    try:
-        with transaction.atomic():
-            VoterRecord.objects.create(consultation=consultation, user=user, code=voting_code)
-            receipt = random_code(RECEIPT_LENGTH)
-            Ballot.objects.create(consultation=consultation, receipt=receipt, choices=choices)
-    except IntegrityError as error:
-        if voting_code is not None:
-            message = _("Este código ya se usó: cada código vale un solo voto.")
-            raise AlreadyVoted(message) from error
-        raise AlreadyVoted(_("Ya votó en esta consulta: se cuenta una sola boleta.")) from error
-    return receipt
+            return False
+    with transaction.atomic():
+        VoterRecord.objects.create(consultation=consultation, user=user, code=voting_code)
+        Ballot.objects.create(consultation=consultation, receipt=receipt, choices=choices)
+    return True
+
+
+def _cast_in_one_statement(consultation, user, code, receipt, choices) -> bool:
+    """The same as ``_cast`` in a single PostgreSQL statement (one round trip
+    instead of five: what sets the pace when many vote at once). The voter
+    record is inserted only if the account is eligible, or the code is one of
+    the consultation's; the ballot only if the voter record was. A unique
+    constraint refuses the whole statement. False: not eligible, or no such code."""
+    voter_table = VoterRecord._meta.db_table
+    ballot_table = Ballot._meta.db_table
+    if user is not None:
+        eligible = selectors.eligible_users(consultation).filter(pk=user.pk).values("pk")
+        eligible_sql, eligible_params = eligible.query.sql_with_params()
+        voter_sql = (
+            f"INSERT INTO {voter_table} (id, consultation_id, user_id, code_id, voted_on) "
+            f"SELECT %s::uuid, %s, %s, NULL, %s::date WHERE EXISTS ({eligible_sql}) RETURNING 1"
+        )
+        voter_params = [uuid.uuid4(), consultation.pk, user.pk, timezone.localdate()]
+        voter_params += list(eligible_params)
+    else:
+        voter_sql = (
+            f"INSERT INTO {voter_table} (id, consultation_id, user_id, code_id, voted_on) "
+            f"SELECT %s::uuid, %s, NULL, c.id, %s::date FROM {VotingCode._meta.db_table} c "
+            "WHERE c.consultation_id = %s AND c.code = %s RETURNING 1"
+        )
+        voter_params = [
+            uuid.uuid4(),
+            consultation.pk,
+            timezone.localdate(),
+            consultation.pk,
+            normalise_code(code or ""),
+        ]
+    sql = (
+        f"WITH voter AS ({voter_sql}) "
+        f"INSERT INTO {ballot_table} (id, consultation_id, receipt, choices) "
+        "SELECT %s::uuid, %s, %s, %s::jsonb FROM voter"
+    )
+    params = [*voter_params, uuid.uuid4(), consultation.pk, receipt, json.dumps(choices)]
+    if connection.in_atomic_block:
+        # Inside a caller's transaction (a test, a bulk job), a savepoint keeps
+        # a refusal from breaking it.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+    # Otherwise the statement is its own transaction (autocommit).
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 # The tally --------------------------------------------------------------------
