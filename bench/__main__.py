@@ -4,6 +4,7 @@
     python -m bench --quick         fewer requests and a smaller national set (a smoke run)
     python -m bench --scale programme --requests 200
     python -m bench --scale national --only directory   one area's benchmarks only
+    python -m bench --keep ... then --reuse ...        measure again on the same data
 
 The database is a fresh SQLite file under var/bench/ (removed first), or, when
 BENCH_DATABASE_URL names a PostgreSQL server, a database ``polo_bench`` created
@@ -53,12 +54,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the benchmark database afterwards"
     )
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the database a run with --keep left (its data may differ: "
+        "an earlier import's rows stay); implies --keep",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         metavar="AREA",
         help="measure only this area's module (bench/AREA.py); may be repeated",
     )
     args = parser.parse_args(argv)
+    if args.reuse:
+        args.keep = True
     if args.requests is None:
         args.requests = 10 if args.quick else 100
     if args.warmup is None:
@@ -80,14 +89,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # -- the isolated database --------------------------------------------------------
 
 
-def prepare_database() -> tuple[str, Callable[[], None]]:
-    """Return the DATABASE_URL to use and a function that removes the database."""
+def prepare_database(*, reuse: bool = False) -> tuple[str, Callable[[], None]]:
+    """Return the DATABASE_URL to use and a function that removes the database.
+
+    ``reuse``: start from the database an earlier run left (``--keep``), if
+    any; the setup steps then find their work done and take seconds."""
     server = os.environ.get("BENCH_DATABASE_URL")
     if not server:
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         path = BENCH_DIR / "bench.sqlite3"
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
+        if not reuse:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
         return f"sqlite:///{path}", lambda: None
 
     import psycopg
@@ -107,8 +120,13 @@ def prepare_database() -> tuple[str, Callable[[], None]]:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(sql)
 
-    admin(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
-    admin(f"CREATE DATABASE {BENCH_DB_NAME}")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB_NAME]
+        ).fetchone()
+    if not (reuse and exists):
+        admin(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+        admin(f"CREATE DATABASE {BENCH_DB_NAME}")
 
     def drop() -> None:
         from django.db import connections
@@ -338,7 +356,7 @@ def report(results: dict, setup: list, args: argparse.Namespace, database: str) 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
-    database_url, drop_database = prepare_database()
+    database_url, drop_database = prepare_database(reuse=args.reuse)
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(f"Benchmark database: {database} ({database_url.rsplit('@', 1)[-1]})", flush=True)
     configure_django(database_url)
