@@ -18,4 +18,5 @@ MODULES: list[str] = [
     "bench.assessments",
     "bench.meetings",
     "bench.consultations",
+    "bench.practices",
 ]
