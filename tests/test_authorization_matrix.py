@@ -7,10 +7,12 @@ without deciding who may see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polo.core.models import Job
@@ -19,7 +21,7 @@ from polo.surveys import services as survey_services
 from polo.surveys.instruments.baseline import baseline_xlsform
 from polo.surveys.models import Campaign, Round
 from tests import factories as f
-from tests.conftest import client_for
+from tests.conftest import client_for, module_rows, personas
 from tests.directory import helpers_io as io_helpers
 from tests.directory.helpers_io import media_root_fixture  # noqa: F401
 from tests.indicators import helpers as indicator_helpers
@@ -507,24 +509,28 @@ def builds(name: str):
     return register
 
 
-@pytest.fixture
-def world(
-    participant, editor, facilitator, other_facilitator, coordinator, organization, privacy_notice
-):
-    job = Job.objects.create(kind="test", title="Exportación", owner=participant)
-    return World(
-        {
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """The personas, made once for the module's hundreds of cases (rolled back after)."""
+    with module_rows(django_db_blocker):
+        everyone = personas()
+        yield {
             "visitor": None,
-            "participant": participant,
-            "editor": editor,
-            "facilitator": facilitator,
-            "other_facilitator": other_facilitator,
-            "coordinator": coordinator,
-            "organization": organization,
-            "job": job,
+            **{role: everyone[role] for role in ROLES[1:]},
+            "organization": everyone["organization"],
+            "job": Job.objects.create(
+                kind="test", title="Exportación", owner=everyone["participant"]
+            ),
             "theme": f.ThemeFactory(),
         }
-    )
+
+
+@pytest.fixture
+def world(people, db):
+    """A fresh World per case over the shared personas: what a case builds (or
+    changes) is rolled back with it, and the cache starts empty."""
+    cache.clear()
+    return World(people)
 
 
 @builds("survey_version")
