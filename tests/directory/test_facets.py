@@ -18,6 +18,7 @@ import random
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -360,6 +361,9 @@ def _bulk(municipality, other_municipality, start: int, stop: int) -> None:
 
 
 def _queries(client, params) -> int:
+    """The queries of the page with its facets counted afresh (bulk writes, as
+    here, send no signal that would let cached counts go)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         assert client.get(URL, params).status_code == 200
     return len(context.captured_queries)
@@ -395,3 +399,32 @@ def test_a_signed_in_person_adds_only_the_session_user_and_privacy_notice_querie
     _bulk(municipality, other_municipality, 0, 30)
     with django_assert_max_num_queries(MAX_QUERIES + 3):
         as_participant.get(URL, SEARCHES[1])
+
+
+def test_cached_counts_change_as_soon_as_the_directory_does(client, municipality):
+    """The facet counts are cached per search; publishing, archiving or
+    re-theming an organisation lets them go at once."""
+    from polo.directory import facets
+
+    health = f.ThemeFactory(slug="salud-cache", name="Salud")
+    water = f.ThemeFactory(slug="agua-cache", name="Agua")
+    first = f.OrganizationFactory(municipality=municipality)
+    first.themes.set([health])
+
+    def theme_counts() -> dict[str, int]:
+        counts = facets.facet_counts(DirectoryFilters())["theme"]
+        return {slug: n for slug, (_label, _detail, n) in counts.items()}
+
+    assert theme_counts() == {"salud-cache": 1}
+    second = f.OrganizationFactory(municipality=municipality)
+    second.themes.set([health])
+    assert theme_counts() == {"salud-cache": 2}
+    second.themes.set([water])
+    assert theme_counts() == {"salud-cache": 1, "agua-cache": 1}
+    first.status = Organization.Status.ARCHIVED
+    first.save()
+    assert theme_counts() == {"agua-cache": 1}
+    # The page reads the same counts.
+    page = client.get("/directorio/")
+    assert page.status_code == 200
+    assert "Agua" in page.content.decode()

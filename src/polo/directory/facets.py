@@ -5,7 +5,10 @@ A facet's counts ignore its own selection, so that choosing one theme still
 shows how many organisations the other themes have. All seven facets are
 counted in one statement (facet_counts), plus one query for the names of the
 selected values, so that the page does the same number of queries whatever
-the number of results.
+the number of results. The counts are kept in the cache for a couple of
+minutes under a key that changes whenever an organisation, its themes,
+populations or languages change (``directory_changed``, connected to those
+models' signals), so a popular search is counted once, not on every visit.
 
 Filters live in the URL: every link here is the current search with one value
 added or removed, so a search can be shared and bookmarked.
@@ -13,12 +16,15 @@ added or removed, so a search can be shared and bookmarked.
 
 from __future__ import annotations
 
+import hashlib
 import operator
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import reduce
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, QuerySet, Value
 from django.utils.translation import get_language
@@ -27,6 +33,12 @@ from django.utils.translation import gettext_lazy as _
 from polo.directory.models import Language, Organization, Population, Theme
 from polo.directory.selectors import DirectoryFilters, filter_conditions
 from polo.territory.models import Municipality, Region, State
+
+# Cached counts live this long: the signals that change the version reach this
+# process's cache at once, and another process's (or a bulk write, which sends
+# no signals) within this time.
+FACET_CACHE_SECONDS = 120
+VERSION_KEY = "directory:facets:version"
 
 # The municipality facet lists the municipalities with most results, plus the
 # selected ones: a state has hundreds.
@@ -173,7 +185,34 @@ def _base_rows(filters: DirectoryFilters) -> tuple[list[str], str, tuple]:
     return names, sql, tuple(params)
 
 
-def facet_counts(filters: DirectoryFilters) -> dict[str, Counts]:
+def directory_changed(**kwargs) -> None:
+    """A new version for the facet counts: the cached ones are not read again."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def facet_counts(filters: DirectoryFilters, *, fresh: bool = False) -> dict[str, Counts]:
+    """Every facet's counts (see count_facets), from the cache when this search
+    was counted since the directory last changed, unless ``fresh``."""
+    asked = replace(filters, sort="relevance", errors=())
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
+    key = f"directory:facets:{_version()}:{get_language()}:{digest}"
+    counts = None if fresh else cache.get(key)
+    if counts is None:
+        counts = count_facets(asked)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
+
+
+def count_facets(filters: DirectoryFilters) -> dict[str, Counts]:
     """Every facet's counts, in one statement.
 
     The organisations some facet counts are read once (``base``, see

@@ -19,6 +19,7 @@ from simple_history.utils import (
     get_m2m_reverse_field_name,
 )
 
+from polo.directory import facets
 from polo.directory.importing.common import BATCH, ImportApplyError, Progress, _chunks, _key, msg
 from polo.directory.models import ContactPoint, Identifier, Organization, Theme
 
@@ -91,6 +92,8 @@ def apply_import(
             updated = _update(updates, writer)
     except (IntegrityError, DataError) as exc:
         raise ImportApplyError(_explain(creates + updates, exc)) from exc
+    # Bulk writes send no signals: the cached facet counts are let go here.
+    facets.directory_changed()
     outcome = {
         "applied_at": writer.when.isoformat(),
         "user_id": getattr(user, "pk", None),
