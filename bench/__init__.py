@@ -17,6 +17,7 @@ MODULES: list[str] = [
     "bench.indicators",
     "bench.assessments",
     "bench.meetings",
+    "bench.agreements",
     "bench.consultations",
     "bench.practices",
 ]
