@@ -266,10 +266,6 @@ class Commitment(models.Model):
             and self.closed_on <= self.due_on
         )
 
-    @property
-    def shown_status(self) -> str:
-        return str(_("Vencido")) if self.overdue_now else self.get_status_display()
-
     def apply(self, update: CommitmentUpdate) -> None:
         """A confirmed update sets the status (and, when it closes, the date)."""
         self.status = update.status
