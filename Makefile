@@ -55,6 +55,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# This machine's environment sets PYTHONDONTWRITEBYTECODE, so every Python process
+# (each xdist worker, the bench and CLI subprocesses the suite starts) compiled Django
+# and Polo afresh, about two seconds each: the test targets keep bytecode under var/.
+test test-fast test-browser lint: export PYTHONDONTWRITEBYTECODE :=
+test test-fast test-browser lint: export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
+
 # The suite on SQLite; on PostgreSQL too when TEST_DATABASE_URL is set or a local
 # server answers; browser tests when Debian's chromium is present (installed here
 # when it can be).
