@@ -129,3 +129,33 @@ def test_the_audit_log_is_append_only(consultation):
     with pytest.raises(TypeError):
         AuditLog.objects.filter(consultation=consultation).delete()
     assert AuditLog.objects.get(pk=entry.pk).detail == {}
+
+
+def test_a_consultation_for_those_at_a_meeting_can_be_saved(
+    as_facilitator, municipality, other_municipality
+):
+    from tests.meetings.factories import MeetingFactory
+
+    ours = MeetingFactory(municipality=municipality)
+    theirs = MeetingFactory(municipality=other_municipality)
+    create = reverse("consultations:create")
+    base = {
+        "title": "Foro de juventudes",
+        "slug": "foro-juventudes",
+        "municipality": municipality.pk,
+        "eligibility": "meeting",
+        "opens_at": "2030-03-01T09:00",
+        "closes_at": "2030-03-08T18:00",
+    }
+    for meeting in (theirs.pk, "", "x"):  # another region's meeting, none, garbage
+        response = as_facilitator.post(create, {**base, "meeting": meeting})
+        assert response.status_code == 200 and response.context["form"].errors, meeting
+    page = as_facilitator.get(create).content.decode()
+    assert f'value="{ours.pk}"' in page and f'value="{theirs.pk}"' not in page
+    response = as_facilitator.post(create, {**base, "meeting": ours.pk})
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    consultation = Consultation.objects.get(slug="foro-juventudes")
+    assert consultation.meeting == ours and consultation.eligibility == "meeting"
+    # Editing keeps the meeting.
+    edit = reverse("consultations:edit", args=[consultation.slug])
+    assert f'value="{ours.pk}" selected' in as_facilitator.get(edit).content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from polo.consultations.models import Consultation, Question
@@ -12,6 +13,7 @@ from polo.territory.models import Municipality, Region
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_LIST = 5000
+MEETING_CHOICES = 200  # the most recent meetings offered in the list
 RESERVED_SLUGS = {"nueva"}
 
 
@@ -64,7 +66,12 @@ class ConsultationForm(forms.ModelForm):
         self.fields["region"].queryset = regions
         self.fields["municipality"].queryset = municipalities.select_related("region")
         self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.region.name})"
-        self.fields["meeting"].queryset = meetings.only("pk", "title", "start")[:200]
+        # Offer the most recent meetings (and the one already chosen), through a
+        # pk subquery: a sliced queryset cannot validate a choice (filter() fails).
+        recent = Q(pk__in=meetings.values("pk")[:MEETING_CHOICES])
+        if self.instance.meeting_id:
+            recent |= Q(pk=self.instance.meeting_id)
+        self.fields["meeting"].queryset = Meeting.objects.filter(recent).order_by("-start")
         if self.instance.pk:
             self.fields["voter_emails"].initial = "\n".join(
                 self.instance.eligible_voters.values_list("user__email", flat=True)
