@@ -172,3 +172,17 @@ def test_the_list_and_a_published_page_do_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         page = as_visitor.get(consultation.get_absolute_url())
     assert "Participación" in page.content.decode()
+
+
+def test_two_publishes_of_the_same_closed_consultation_count_once(counted, coordinator):
+    """Two requests that each loaded the closed consultation before either
+    published: the second, checking the locked row, is refused."""
+    consultation, _receipts = counted
+    first, second = (Consultation.objects.get(pk=consultation.pk) for _ in range(2))
+    services.consultation_publish(consultation=first, by=coordinator)
+    published_at = Consultation.objects.get(pk=consultation.pk).published_at
+    with pytest.raises(ValueError):
+        services.consultation_publish(consultation=second, by=coordinator)
+    assert Consultation.objects.get(pk=consultation.pk).published_at == published_at
+    publishes = AuditLog.objects.filter(consultation=consultation, action="published")
+    assert publishes.count() == 1

@@ -376,11 +376,16 @@ def tally(consultation: Consultation) -> dict:
 
 
 def consultation_publish(*, consultation: Consultation, by) -> dict:
-    """Count the ballots of a closed consultation and publish the result."""
+    """Count the ballots of a closed consultation and publish the result. The
+    status is checked again on the locked row: of two publishes at once, the
+    second finds the consultation published and is refused."""
+    refused = _("Solo se publica el resultado de una consulta cerrada.")
     if consultation.current_status != Consultation.Status.CLOSED:
-        raise ValueError(_("Solo se publica el resultado de una consulta cerrada."))
+        raise ValueError(refused)
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.current_status != Consultation.Status.CLOSED:
+            raise ValueError(refused)
         result = tally(consultation)
         consultation.result = result
         consultation.status = Consultation.Status.PUBLISHED
