@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from polo.api.errors import Error
 from polo.api.pagination import Page, PageParams, paginate
-from polo.meetings.models import Meeting
+from polo.meetings.models import Meeting, Registration
 from polo.meetings.selectors import MeetingFilters
 
 router = Router(tags=["Encuentros"])
@@ -119,9 +120,22 @@ def meeting_list(request: HttpRequest, query: Query[MeetingQuery], page: Query[P
         meetings.select_related("municipality__region")
         .prefetch_related("organizers", "themes")
         .annotate(
-            registered=Count("registrations", filter=Q(registrations__status="confirmed")),
-            attended=Count("registrations", filter=Q(registrations__attended_at__isnull=False)),
+            registered=_registrations(status="confirmed"),
+            attended=_registrations(attended_at__isnull=False),
         )
         .order_by("start", "pk")
     )
     return paginate(request, meetings, page)
+
+
+def _registrations(**condition) -> Coalesce:
+    """A meeting's registrations meeting a condition, counted for the rows of the
+    page only (a join and GROUP BY would count every meeting's before the LIMIT)."""
+    counted = (
+        Registration.objects.filter(meeting=OuterRef("pk"), **condition)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
