@@ -7,8 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from polo.agreements.models import Commitment, CommitmentUpdate
+from polo.agreements.models import Commitment, CommitmentUpdate, Party
+from tests import factories as f
 from tests.agreements.conftest import PDF
+from tests.conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -166,3 +168,49 @@ def test_a_late_confirmation_of_an_older_update_does_not_undo_a_newer_one(
     review(as_editor, newer, "confirm")
     review(as_editor, older, "confirm")
     assert Commitment.objects.get(pk=authority_commitment.pk).status == "fulfilled"
+
+
+def test_only_another_signing_party_reviews_never_the_reporter_nor_a_witness(
+    agreement, authority, authority_commitment, cso_commitment, organization, facilitator
+):
+    # A person who edits both signing parties cannot confirm the update she entered.
+    both = f.UserFactory(email="doble@ejemplo.mx")
+    f.MembershipFactory(user=both, organization=authority, is_editor=True)
+    f.MembershipFactory(user=both, organization=organization, is_editor=True)
+    as_both = client_for(both)
+    assert post_update(as_both, authority_commitment).status_code == 302
+    update = CommitmentUpdate.objects.get()
+    page = as_both.get(authority_commitment.get_absolute_url()).content.decode()
+    assert "Confirmar o impugnar" not in page
+    refused = review(as_both, update, "confirm")
+    assert refused.status_code == 403
+    assert "avance que usted mismo capturó" in refused.content.decode()
+
+    # Nor an editor of the reporting party who did not enter it, while also editing another.
+    colleague = f.UserFactory(email="colega@ejemplo.mx")
+    f.MembershipFactory(user=colleague, organization=authority, is_editor=True)
+    f.MembershipFactory(user=colleague, organization=organization, is_editor=True)
+    refused = review(client_for(colleague), update, "dispute", "No.")
+    assert refused.status_code == 403
+    assert "de la parte que informa este avance" in refused.content.decode()
+
+    # A witness or technical support party does not confirm or dispute.
+    witness_org = f.OrganizationFactory(name="Observatorio Ciudadano")
+    Party.objects.create(agreement=agreement, organization=witness_org, role="witness")
+    witness = f.UserFactory(email="testigo@ejemplo.mx")
+    f.MembershipFactory(user=witness, organization=witness_org, is_editor=True)
+    refused = review(client_for(witness), update, "confirm")
+    assert refused.status_code == 403
+    assert "no testigo ni acompañamiento técnico" in refused.content.decode()
+
+    # Programme staff who entered an update on behalf of a party cannot confirm it
+    # either, even as an editor of another signing party.
+    f.MembershipFactory(user=facilitator, organization=authority, is_editor=True)
+    as_staff = client_for(facilitator)
+    assert post_update(as_staff, cso_commitment, status="in_progress").status_code == 302
+    on_behalf = CommitmentUpdate.objects.get(commitment=cso_commitment)
+    assert on_behalf.on_behalf and on_behalf.entered_by == facilitator
+    assert review(as_staff, on_behalf, "confirm").status_code == 403
+
+    assert set(CommitmentUpdate.objects.values_list("review", flat=True)) == {"pending"}
+    assert Commitment.objects.filter(status="pending").count() == 2

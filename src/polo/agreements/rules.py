@@ -7,7 +7,9 @@
   by the facilitators of its region and by coordinators.
 - An update on a commitment is posted by an editor of the responsible party, or
   by those who manage the agreement on its behalf (recorded as such).
-- An update is confirmed or disputed by an editor of another party.
+- An update is confirmed or disputed by an editor of another signing party
+  (role "party": not a witness nor technical support), who neither entered the
+  update nor edits the party that reported it.
 """
 
 from __future__ import annotations
@@ -48,13 +50,30 @@ def edits_responsible_party(user, commitment) -> bool:
     return _edits(user, [commitment.responsible.organization_id])
 
 
+def reviewing_party(user, update):
+    """The signing party on whose behalf ``user`` may confirm or dispute
+    ``update``, or None: not the person who entered it, not an editor of the
+    party that reported it, and only for a party with role "party"."""
+    from polo.agreements.models import Party
+
+    if update is None or not is_active_user(user) or update.entered_by_id == user.pk:
+        return None
+    edited = Party.objects.filter(
+        agreement_id=update.commitment.agreement_id,
+        organization__memberships__user=user,
+        organization__memberships__is_editor=True,
+    ).order_by("pk")
+    parties = list(edited)
+    if any(party.pk == update.party_id for party in parties):
+        return None
+    return next((party for party in parties if party.role == Party.Role.PARTY), None)
+
+
 @rules.predicate
 def edits_another_party(user, update) -> bool:
-    """An editor of a party of the agreement other than the one that reported."""
-    if update is None or not is_active_user(user):
-        return False
-    others = update.commitment.agreement.parties.exclude(pk=update.party_id).values("organization")
-    return _edits(user, others)
+    """An editor of another signing party than the one that reported (see
+    ``reviewing_party``)."""
+    return reviewing_party(user, update) is not None
 
 
 rules.add_perm("agreements.view_agreement", is_public_agreement | manages_agreement)

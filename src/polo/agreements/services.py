@@ -29,6 +29,7 @@ from polo.agreements.models import (
     Reminder,
     Signatory,
 )
+from polo.agreements.rules import reviewing_party
 
 RESERVED_SLUGS = {"nuevo", "region", "autoridad", "compromisos", "avances"}
 
@@ -139,17 +140,30 @@ def update_post(
     return update
 
 
-def _reviewing_party(update: CommitmentUpdate, by: User) -> Party:
-    party = (
-        update.commitment.agreement.parties.exclude(pk=update.party_id)
-        .filter(organization__memberships__user=by, organization__memberships__is_editor=True)
-        .order_by("pk")
-        .first()
-    )
-    if party is None:
-        raise AgreementError(
-            _("Solo una persona editora de otra parte del convenio puede revisar este avance.")
+def review_refusal(by: User, update: CommitmentUpdate) -> str:
+    """Why ``by`` may not confirm or dispute ``update`` (for the 403 page)."""
+    if update.entered_by_id is not None and update.entered_by_id == by.pk:
+        return _("No puede confirmar ni impugnar un avance que usted mismo capturó.")
+    if (
+        by.is_authenticated
+        and by.memberships.filter(
+            organization_id=update.party.organization_id, is_editor=True
+        ).exists()
+    ):
+        return _(
+            "Usted es editora o editor de la parte que informa este avance: debe confirmarlo "
+            "o impugnarlo otra parte firmante del convenio."
         )
+    return _(
+        "Solo una persona editora de otra parte firmante del convenio (no testigo ni "
+        "acompañamiento técnico) puede confirmar o impugnar este avance."
+    )
+
+
+def _reviewing_party(update: CommitmentUpdate, by: User) -> Party:
+    party = reviewing_party(by, update)
+    if party is None:
+        raise AgreementError(review_refusal(by, update))
     return party
 
 

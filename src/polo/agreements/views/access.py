@@ -23,11 +23,12 @@ class LoginRequired(Exception):
     pass
 
 
-def check(request: HttpRequest, perm: str, obj, message: str = "") -> None:
+def check(request: HttpRequest, perm: str, obj, message="") -> None:
+    """``message`` may be a callable, to work out why only when refused."""
     if not request.user.has_perm(perm, obj):
         if not request.user.is_authenticated:
             raise LoginRequired
-        raise Refused(message)
+        raise Refused(message() if callable(message) else message)
 
 
 def agreement_for(request: HttpRequest, slug: str) -> Agreement:

@@ -64,7 +64,7 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "agreements.review_update",
         update,
-        _("Solo una persona editora de otra parte del convenio puede revisar este avance."),
+        lambda: services.review_refusal(request.user, update),
     )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
