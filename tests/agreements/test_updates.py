@@ -214,3 +214,23 @@ def test_only_another_signing_party_reviews_never_the_reporter_nor_a_witness(
 
     assert set(CommitmentUpdate.objects.values_list("review", flat=True)) == {"pending"}
     assert Commitment.objects.filter(status="pending").count() == 2
+
+
+def test_no_review_once_the_agreement_is_no_longer_in_force(
+    as_authority, as_editor, agreement, authority_commitment
+):
+    post_update(as_authority, authority_commitment, status="in_progress")
+    post_update(as_authority, authority_commitment, status="fulfilled")
+    first, second = CommitmentUpdate.objects.order_by("pk")
+    agreement.status = "concluded"
+    agreement.save()
+    page = as_editor.get(authority_commitment.get_absolute_url()).content.decode()
+    assert "Confirmar o impugnar" not in page
+    for response in (
+        review(as_editor, first, "confirm"),
+        review(as_editor, second, "dispute", "No se publicó."),
+    ):
+        assert response.status_code == 409
+        assert "convenios firmados y en vigor" in response.content.decode()
+    assert set(CommitmentUpdate.objects.values_list("review", flat=True)) == {"pending"}
+    assert Commitment.objects.get(pk=authority_commitment.pk).status == "pending"

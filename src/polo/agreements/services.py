@@ -161,6 +161,13 @@ def review_refusal(by: User, update: CommitmentUpdate) -> str:
 
 
 def _reviewing_party(update: CommitmentUpdate, by: User) -> Party:
+    if not update.commitment.agreement.is_in_force:
+        raise AgreementError(
+            _(
+                "Solo se confirman o impugnan avances de compromisos de convenios firmados "
+                "y en vigor."
+            )
+        )
     party = reviewing_party(by, update)
     if party is None:
         raise AgreementError(review_refusal(by, update))

@@ -123,9 +123,12 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "party__organization", "reviewed_party__organization", "entered_by"
         )
     )
+    in_force = commitment.agreement.is_in_force
     for update in updates:
-        update.can_review = update.review == "pending" and user.has_perm(
-            "agreements.review_update", update
+        update.can_review = (
+            in_force
+            and update.review == "pending"
+            and user.has_perm("agreements.review_update", update)
         )
     return render(
         request,
