@@ -63,6 +63,7 @@ ROWS = {
     "question_remove": (draft(302), lambda w: [w["draft"].slug, w["question"].pk], "post", {}),
     "schedule": (draft(302), in_draft, "post", {}),
     "codes": (manages(200), open_, "get", {}),
+    "voter_check": (manages(200), open_, "get", {}),
     "publish": (manages(409), open_, "post", {}),
     "audit": (manages(200), open_, "get", {}),
     # Signed in but living nowhere in particular: not on the roll (eligibility

@@ -164,3 +164,30 @@ def test_a_voting_table_code_counts_once(consultation, as_visitor, facilitator):
     assert as_visitor.post(url, ballot_post(consultation, code=foreign)).status_code == 403
     assert counted(consultation) == (1, 1)
     assert counted(other) == (0, 0)
+
+
+def test_the_table_checks_whether_an_account_already_voted_online(
+    consultation, voter, facilitator, as_facilitator, as_other_facilitator, participant
+):
+    """A code is anonymous, so the table's facilitator looks the person up by
+    e-mail first: voted online or not, never what."""
+    codes = reverse("consultations:codes", args=[consultation.slug])
+    url = reverse("consultations:voter_check", args=[consultation.slug])
+    assert url in as_facilitator.get(codes).content.decode()
+    assert as_other_facilitator.post(url, {"email": voter.email}).status_code == 403
+
+    not_yet = as_facilitator.post(url, {"email": voter.email}).content.decode()
+    assert "no ha votado en línea" in not_yet
+    services.ballot_cast(
+        consultation=consultation,
+        answers={questions(consultation)[0]: [options(consultation)["Caminos"]]},
+        user=voter,
+    )
+    page = as_facilitator.post(url, {"email": voter.email.upper()}).content.decode()
+    assert "YA VOTÓ" in page and "Caminos" not in page
+    # Another consultation's vote does not count here; nor a stranger's e-mail.
+    assert "no ha votado" in as_facilitator.post(url, {"email": participant.email}).content.decode()
+    assert "ninguna cuenta" in as_facilitator.post(url, {"email": "x@ejemplo.mx"}).content.decode()
+    for hostile in ("", "no-es-correo", "<script>@x.mx"):
+        response = as_facilitator.post(url, {"email": hostile})
+        assert response.status_code == 400 and "<script>@" not in response.content.decode()

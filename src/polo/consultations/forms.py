@@ -137,6 +137,10 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("Cuántos códigos"), min_value=1, max_value=2000, initial=50)
 
 
+class VoterCheckForm(forms.Form):
+    email = forms.EmailField(label=_("Correo electrónico de la persona"), max_length=254)
+
+
 def parse_ballot(post, questions) -> tuple[dict[int, list[int]], list[str]]:
     """The answers of a submitted ballot: ``q<id>`` fields (a radio or checkboxes)
     or, for a ranking, ``q<id>_<option id>`` fields holding each option's place.

@@ -5,6 +5,7 @@ codes, publish the result after the close, read the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -153,6 +154,34 @@ def codes(request: HttpRequest, consultation) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_consultation(MANAGE)
+def voter_check(request: HttpRequest, consultation) -> HttpResponse:
+    """Before handing a code at the voting table: has this person's account
+    already voted online? Yes or no, never what. (A code is anonymous, so a
+    person could otherwise vote with their account and again with a code.)
+    The e-mail is posted, not put in the address, to keep it out of logs."""
+    form = forms.VoterCheckForm(request.POST or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"])
+            .only("pk")
+            .first()
+        )
+        checked = {
+            "account": user is not None,
+            "voted": user is not None and consultation.voter_records.filter(user=user).exists(),
+        }
+    return render(
+        request,
+        "consultations/voter_check.html",
+        {"consultation": consultation, "form": form, "checked": checked},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
 @require_POST
 @with_consultation(MANAGE)
 def publish(request: HttpRequest, consultation) -> HttpResponse:
@@ -181,6 +210,7 @@ urlpatterns = [
     path("<slug:slug>/preguntas/<int:pk>/quitar/", question_remove, name="question_remove"),
     path("<slug:slug>/programar/", schedule, name="schedule"),
     path("<slug:slug>/codigos/", codes, name="codes"),
+    path("<slug:slug>/codigos/comprobar/", voter_check, name="voter_check"),
     path("<slug:slug>/publicar/", publish, name="publish"),
     path("<slug:slug>/bitacora/", audit, name="audit"),
 ]
