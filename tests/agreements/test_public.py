@@ -165,3 +165,40 @@ def test_the_pages_do_a_fixed_number_of_queries(
     _more_agreements(region, 6)
     assert counts() == before
     assert max(before) <= 10, before
+
+
+def test_who_manages_the_agreement_finds_the_commitment_edit_links(
+    as_facilitator, as_editor, as_visitor, known, authority, authority_commitment
+):
+    edit = reverse("agreements:commitment_edit", args=[authority_commitment.pk])
+    commitments = known.commitments.count()
+
+    def agreement_page(client):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(known.get_absolute_url()).content.decode()
+        return html, len(queries)
+
+    html, before = agreement_page(as_facilitator)
+    assert f'href="{edit}"' in html
+    assert len(re.findall(r"compromisos/\d+/editar/", html)) == commitments
+    assert (
+        f'href="{edit}"'
+        in as_facilitator.get(authority_commitment.get_absolute_url()).content.decode()
+    )
+    for client in (as_visitor, as_editor):
+        assert f'href="{edit}"' not in client.get(known.get_absolute_url()).content.decode()
+        page = client.get(authority_commitment.get_absolute_url()).content.decode()
+        assert f'href="{edit}"' not in page
+
+    # No query per row for the links.
+    for n in range(3):
+        Commitment.objects.create(
+            agreement=known,
+            text=f"Compromiso más {n}",
+            responsible=party(known, authority),
+            due_on=D(2026, 9, 1),
+            indicator="Acta",
+        )
+    html, after = agreement_page(as_facilitator)
+    assert len(re.findall(r"compromisos/\d+/editar/", html)) == commitments + 3
+    assert after == before

@@ -141,6 +141,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": updates,
             "can_post": commitment.agreement.is_in_force
             and user.has_perm("agreements.post_update", commitment),
+            "manages": user.has_perm("agreements.manage_agreement", commitment.agreement),
         },
     )
 
