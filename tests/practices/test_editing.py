@@ -155,3 +155,34 @@ def test_the_contact_is_in_the_personal_data_export_and_goes_on_cancellation(
     assert (practice.contact_name, practice.contact_email, practice.contact_phone) == ("", "", "")
     assert not practice.history.filter(contact_email="lucia.privada@ejemplo.mx").exists()
     assert practice.title == "Comités del agua en los Valles"
+
+
+def test_evidence_changed_by_an_editor_sends_a_published_practice_back_to_review(
+    as_editor, as_facilitator, as_visitor, practice
+):
+    url = reverse("practices:practice_evidence", args=[practice.slug])
+    assert "al guardar cambios vuelve a revisión" in as_editor.get(url).content.decode()
+
+    # A reviewer's evidence keeps it published.
+    note = {"kind": "note", "title": "Acta", "note": "Firmada por el comité."}
+    assert as_facilitator.post(url, note).status_code == 302
+    practice.refresh_from_db()
+    assert practice.status == "published"
+    kept = practice.evidence.get()
+
+    # An editor's new evidence does not go live unreviewed.
+    link = {"kind": "link", "title": "Video", "url": "https://ejemplo.mx/video"}
+    response = as_editor.post(url, link, follow=True)
+    practice.refresh_from_db()
+    assert practice.status == "pending"
+    assert "vuelve a revisión" in response.content.decode()
+    assert as_visitor.get(practice.get_absolute_url()).status_code == 404
+    assert practice.history.first().history_change_reason.startswith("Evidencia cambiada")
+
+    # Nor does an editor's removal, once published again.
+    practice.status = GoodPractice.Status.PUBLISHED
+    practice.save()
+    assert as_editor.post(url, {"action": "remove", "evidence": kept.pk}).status_code == 302
+    practice.refresh_from_db()
+    assert practice.status == "pending"
+    assert list(practice.evidence.values_list("title", flat=True)) == ["Video"]

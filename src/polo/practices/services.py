@@ -103,15 +103,35 @@ def evidence_add(
         evidence.size = upload.size
     evidence.full_clean(exclude=["file"])
     evidence.save()
+    _back_to_review(practice, by=by)
     return evidence
 
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by: User) -> None:
-    _require(by, "practices.change_practice", evidence.practice)
+    practice = evidence.practice
+    _require(by, "practices.change_practice", practice)
     if evidence.file:
         evidence.file.delete(save=False)
     evidence.delete()
+    _back_to_review(practice, by=by)
+
+
+def _back_to_review(practice: GoodPractice, *, by: User) -> None:
+    """As with ``practice_save``: evidence added to or removed from a published
+    practice by an editor sends it back to review (what the public reads has
+    always been reviewed); a reviewer's change keeps it published."""
+    if not practice.is_published or by.has_perm("practices.review_practice", practice):
+        return
+    locked = GoodPractice.objects.select_for_update().get(pk=practice.pk)
+    if locked.is_published:
+        locked.status = GoodPractice.Status.PENDING
+        _saved(
+            locked,
+            reason=_("Evidencia cambiada por %(who)s: vuelve a revisión") % {"who": by},
+            fields=["status"],
+        )
+    practice.status = locked.status
 
 
 @transaction.atomic

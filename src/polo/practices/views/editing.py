@@ -81,6 +81,21 @@ def practice_archive(request: HttpRequest, practice) -> HttpResponse:
     return redirect(practice.get_absolute_url())
 
 
+def _say_if_back_to_review(request: HttpRequest, practice, was_published: bool) -> None:
+    """An editor's change of evidence sends a published practice back to review."""
+    if not was_published:
+        return
+    practice.refresh_from_db(fields=["status"])
+    if not practice.is_published:
+        messages.warning(
+            request,
+            _(
+                "Esta práctica estaba publicada: con el cambio vuelve a revisión y deja de "
+                "verse hasta que se apruebe."
+            ),
+        )
+
+
 @never_cache
 @require_http_methods(GET_POST)
 @with_practice(CHANGE)
@@ -88,6 +103,7 @@ def practice_evidence(request: HttpRequest, practice) -> HttpResponse:
     """The evidence of the results: add a note, a link or a file; remove one."""
     form = EvidenceForm()
     status = 200
+    was_published = practice.is_published
     if request.method == "POST":
         if request.POST.get("action") == "remove":
             raw = request.POST.get("evidence", "")
@@ -96,6 +112,7 @@ def practice_evidence(request: HttpRequest, practice) -> HttpResponse:
             )
             services.evidence_remove(evidence=evidence, by=request.user)
             messages.success(request, _("Evidencia quitada."))
+            _say_if_back_to_review(request, practice, was_published)
             return redirect("practices:practice_evidence", practice.slug)
         form = EvidenceForm(request.POST, request.FILES)
         if form.is_valid():
@@ -115,6 +132,7 @@ def practice_evidence(request: HttpRequest, practice) -> HttpResponse:
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("Evidencia añadida."))
+                _say_if_back_to_review(request, practice, was_published)
                 return redirect("practices:practice_evidence", practice.slug)
         status = 400
     return render(
