@@ -158,3 +158,15 @@ def test_the_profile_and_the_meeting_page_show_the_practices(
     # An organisation without practices shows no section.
     other = f.OrganizationFactory(municipality=municipality)
     assert 'id="buenas-practicas"' not in titles(as_visitor.get(other.get_absolute_url()))
+
+
+def test_evidence_links_are_marked_as_user_content(as_editor, as_facilitator, as_visitor, practice):
+    practice.evidence.create(kind="link", title="Nota de prensa", url="https://ejemplo.mx/nota")
+    marked = 'href="https://ejemplo.mx/nota" rel="nofollow ugc noopener"'
+    assert marked in as_visitor.get(practice.get_absolute_url()).content.decode()
+    evidence = reverse("practices:practice_evidence", args=[practice.slug])
+    assert marked in as_editor.get(evidence).content.decode()
+    practice.status = GoodPractice.Status.PENDING
+    practice.save()
+    review = reverse("practices:practice_review", args=[practice.slug])
+    assert marked in as_facilitator.get(review).content.decode()
