@@ -56,8 +56,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="start from the database a run with --keep left (its data may differ: "
-        "an earlier import's rows stay); implies --keep",
+        help="start from the database a run with --keep left; implies --keep. Areas that "
+        "load data of their own (meetings) add it again, so measure those on a fresh database",
     )
     parser.add_argument(
         "--only",
