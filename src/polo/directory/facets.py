@@ -24,10 +24,12 @@ from dataclasses import dataclass, replace
 from functools import reduce
 from urllib.parse import urlencode
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, QuerySet, Value
-from django.utils.translation import get_language
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.models import Language, Organization, Population, Theme
@@ -66,6 +68,24 @@ class FacetValue:
     selected: bool
     url: str  # the search with this value added, or removed when selected
     detail: str = ""  # e.g. the state of a municipality
+    facet: str = ""  # the facet's name, for the checkbox's id
+
+    # Worked out here rather than in the template: a page shows ~150 values, and
+    # template filters and blocktranslate per value were most of its time.
+    @property
+    def field_id(self) -> str:
+        return slugify(f"f-{self.facet}-{self.value}")
+
+    @property
+    def count_display(self) -> str:
+        return intcomma(self.count)
+
+    @property
+    def action_label(self) -> str:
+        values = {"count": self.count_display, "label": self.label}
+        if self.selected:
+            return gettext("%(count)s: quitar el filtro %(label)s") % values
+        return gettext("%(count)s: filtrar por %(label)s") % values
 
 
 @dataclass(frozen=True)
@@ -388,6 +408,7 @@ def directory_facets(filters: DirectoryFilters, *, path: str) -> FacetSet:
                     selected=selected,
                     url=toggles.url(name, value, selected),
                     detail=detail,
+                    facet=name,
                 )
             )
         values.sort(key=_facet_order(name))
