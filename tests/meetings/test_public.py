@@ -28,8 +28,13 @@ def test_the_calendar_filters_by_region_kind_and_date_in_the_url(
     url = reverse("meetings:index")
     html = as_visitor.get(url, {"region": "valles-centrales"}).content.decode()
     assert meeting.title in html and other_meeting.title not in html
+    # The form shows the filter in use, labelled.
+    assert '<label for="f-region">Región</label>' in html
+    assert '<option value="valles-centrales" selected>' in html
     html = as_visitor.get(url, {"kind": "workshop"}).content.decode()
     assert meeting.title not in html
+    assert '<option value="workshop" selected>' in html
+    assert '<option value="valles-centrales" selected>' not in html
     day = meeting.start.date().isoformat()
     html = as_visitor.get(url, {"date_from": day, "date_to": day}).content.decode()
     assert meeting.title in html
