@@ -369,9 +369,16 @@ def _check_geopoint(value: str) -> str:
     return ""
 
 
-def allowed_choices(spec, node, data, *, today=None, row=None, position=None) -> list:
-    """The options a select offers given the other answers (``choice_filter``)."""
+def allowed_choices(
+    spec, node, data, *, today=None, row=None, position=None, among: set[str] | None = None
+) -> list:
+    """The options a select offers given the other answers (``choice_filter``).
+
+    ``among``: test only these options (the ones an answer chose), not the whole
+    list: a municipality cascade has hundreds, and an import checks each row."""
     choices = spec.choices_for(node)
+    if among is not None:
+        choices = [choice for choice in choices if choice.name in among]
     choice_filter = node.expression("choice_filter")
     if choice_filter is None:
         return choices
@@ -401,7 +408,9 @@ def _check_choices(spec, node, value: str, data, today, row, position) -> str:
     if node.expression("choice_filter") is not None:
         allowed = {
             choice.name
-            for choice in allowed_choices(spec, node, data, today=today, row=row, position=position)
+            for choice in allowed_choices(
+                spec, node, data, today=today, row=row, position=position, among=set(chosen)
+            )
         }
         refused = [name for name in chosen if name not in allowed]
         if refused:
