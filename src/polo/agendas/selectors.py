@@ -1,0 +1,135 @@
+"""Reads on agendas: who may prioritise (eligibility), the proposals list (a
+fixed number of queries whatever its length), and the tally, computed by the
+database from the stored ballots and in-person counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet, Sum
+
+from polo.agendas.models import Agenda, BallotLine, InPersonLine, Proposal
+from polo.directory.models import Membership, Theme
+from polo.meetings.models import Registration
+
+
+def _territory_q(agenda: Agenda, field: str) -> Q:
+    if agenda.municipality_id:
+        return Q(**{field: agenda.municipality_id})
+    return Q(**{f"{field}__region": agenda.region_id})
+
+
+def eligible_users(agenda: Agenda) -> QuerySet:
+    """The active accounts that may prioritise: people who live in the territory
+    (their account's municipality), editors of organisations based there, and
+    the confirmed registrations of the agenda's forum (the consultations'
+    electorate, with the three groups together)."""
+    editors = Membership.objects.filter(
+        _territory_q(agenda, "organization__municipality"), is_editor=True
+    ).values("user")
+    who = _territory_q(agenda, "municipality") | Q(pk__in=editors)
+    if agenda.forum_id:
+        registered = Registration.objects.filter(
+            meeting_id=agenda.forum_id, status=Registration.Status.CONFIRMED
+        ).values("person__user")
+        who |= Q(pk__in=registered)
+    return get_user_model().objects.filter(who, is_active=True)
+
+
+def is_eligible(agenda: Agenda, user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return eligible_users(agenda).filter(pk=user.pk).exists()
+
+
+SORTS = {"apoyos": ("-support_count", "-pk"), "recientes": ("-created_at", "-pk")}
+
+
+@dataclass
+class ProposalFilters:
+    sort: str = "apoyos"
+    theme: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> ProposalFilters:
+        sort = query.get("orden", "apoyos")
+        return cls(sort=sort if sort in SORTS else "apoyos", theme=query.get("tema", "")[:60])
+
+    def as_query(self) -> dict[str, str]:
+        query = {"orden": self.sort} if self.sort != "apoyos" else {}
+        if self.theme:
+            query["tema"] = self.theme
+        return query
+
+
+def proposals(agenda: Agenda, filters: ProposalFilters) -> QuerySet:
+    """Visible proposals with what a list row shows (counts are columns)."""
+    found = (
+        Proposal.objects.visible()
+        .filter(agenda=agenda)
+        .select_related("municipality")
+        .only(
+            "pk",
+            "agenda_id",
+            "title",
+            "problem",
+            "support_count",
+            "comment_count",
+            "created_at",
+            "municipality__name",
+        )
+    )
+    if filters.theme:
+        found = found.filter(themes__slug=filters.theme)
+    return found.order_by(*SORTS[filters.sort])
+
+
+def themes_in_use(agenda: Agenda) -> list[Theme]:
+    return list(Theme.objects.filter(agenda_proposals__agenda=agenda).distinct().order_by("name"))
+
+
+def tally(agenda: Agenda) -> dict:
+    """The result as stored when published: one row per proposal with points,
+    online and in person, ordered by total (ties by the proposal's age)."""
+    online = {
+        row["proposal"]: row
+        for row in BallotLine.objects.filter(ballot__agenda=agenda)
+        .values("proposal")
+        .annotate(points=Sum("points"), voters=Count("ballot"))
+    }
+    in_person = dict(
+        InPersonLine.objects.filter(tally__agenda=agenda)
+        .values("proposal")
+        .annotate(points=Sum("points"))
+        .values_list("proposal", "points")
+    )
+    rows = []
+    for proposal in Proposal.objects.visible().filter(agenda=agenda).order_by("created_at", "pk"):
+        got = online.get(proposal.pk, {})
+        row = {
+            "proposal": proposal.pk,
+            "title": proposal.title,
+            "online": got.get("points") or 0,
+            "voters": got.get("voters") or 0,
+            "in_person": in_person.get(proposal.pk, 0),
+            "supports": proposal.support_count,
+        }
+        row["total"] = row["online"] + row["in_person"]
+        rows.append(row)
+    rows.sort(key=lambda r: -r["total"])  # stable: ties keep the proposals' order
+    return {
+        "method": agenda.method,
+        "allowance": agenda.points if agenda.method == Agenda.Method.POINTS else agenda.ranks,
+        "ballots": agenda.ballots.count(),
+        "in_person": [
+            {
+                "people": t.people,
+                "note": t.note,
+                "by": str(t.entered_by or ""),
+                "at": t.entered_at.isoformat(),
+            }
+            for t in agenda.tallies.select_related("entered_by")
+        ],
+        "rows": rows,
+    }
