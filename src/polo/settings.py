@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "polo.consultations",
     "polo.agreements",
     "polo.practices",
+    "polo.moderation",
+    "polo.agendas",
     "polo.audit",
     "polo.api",
     "django.contrib.admin",
