@@ -30,7 +30,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("POLO_VAR_DIR") or ROOT / "var") / "bench"
-BENCH_DB_NAME = "polo_bench"
+# Two benchmarks at once need two databases: BENCH_DB_NAME names the second.
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "polo_bench")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
