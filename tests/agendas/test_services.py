@@ -48,18 +48,22 @@ class TestProposals:
         set_phase(agenda, Phase.DELIBERATION)
         with pytest.raises(services.Refused, match="Deliberación"):
             services.proposal_create(
-                agenda=agenda, by=participant, title="T", problem="P", proposal="Q"
+                agenda=agenda,
+                by=participant,
+                fields={"title": "T", "problem": "P", "proposal": "Q"},
             )
         assert not Proposal.objects.exists()
 
     def test_the_author_edits_until_deliberation(self, agenda, proposal, participant, resident):
         with pytest.raises(services.Refused):
-            services.proposal_update(proposal=proposal, by=resident, title="Otra")
-        services.proposal_update(proposal=proposal, by=participant, title="Nuevo título")
+            services.proposal_update(proposal=proposal, by=resident, fields={"title": "Otra"})
+        services.proposal_update(
+            proposal=proposal, by=participant, fields={"title": "Nuevo título"}
+        )
         set_phase(agenda, Phase.DELIBERATION)
         proposal.refresh_from_db()
         with pytest.raises(services.Refused):
-            services.proposal_update(proposal=proposal, by=participant, title="Tarde")
+            services.proposal_update(proposal=proposal, by=participant, fields={"title": "Tarde"})
         proposal.refresh_from_db()
         assert proposal.title == "Nuevo título"
 

@@ -133,3 +133,57 @@ def tally(agenda: Agenda) -> dict:
         ],
         "rows": rows,
     }
+
+
+@dataclass
+class ThreadedComment:
+    comment: object
+    replies: list
+
+
+def comment_threads(proposal: Proposal) -> list[ThreadedComment]:
+    """The proposal's comments, each with its replies (two levels), in one query."""
+    from polo.agendas.models import Comment
+
+    comments = list(
+        Comment.objects.filter(proposal=proposal)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    threads: dict[int, ThreadedComment] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            threads[comment.pk] = ThreadedComment(comment, [])
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+    return list(threads.values())
+
+
+@dataclass
+class AdoptedPriority:
+    position: int
+    proposal: Proposal
+    points: int
+    in_person: int
+
+
+def adopted_priorities(agenda: Agenda) -> list[AdoptedPriority]:
+    """The priorities in order, with their proposal's evidence and points."""
+    points = {row["proposal"]: row for row in (agenda.result or {}).get("rows", [])}
+    priorities = (
+        agenda.priorities.select_related(
+            "proposal__author", "proposal__authority", "proposal__municipality"
+        )
+        .prefetch_related("proposal__themes", "proposal__indicators", "proposal__organizations")
+        .order_by("position")
+    )
+    return [
+        AdoptedPriority(
+            position=p.position,
+            proposal=p.proposal,
+            points=points.get(p.proposal_id, {}).get("total", 0),
+            in_person=points.get(p.proposal_id, {}).get("in_person", 0),
+        )
+        for p in priorities
+    ]

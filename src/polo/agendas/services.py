@@ -109,7 +109,7 @@ def _set_links(proposal: Proposal, themes, indicators, organizations) -> None:
 
 @transaction.atomic
 def proposal_create(
-    *, agenda: Agenda, by, themes=None, indicators=None, organizations=None, **fields
+    *, agenda: Agenda, by, fields: dict, themes=None, indicators=None, organizations=None
 ) -> Proposal:
     agenda = _locked(agenda)
     if not agenda.allows_proposals:
@@ -123,7 +123,7 @@ def proposal_create(
 
 @transaction.atomic
 def proposal_update(
-    *, proposal: Proposal, by, themes=None, indicators=None, organizations=None, **fields
+    *, proposal: Proposal, by, fields: dict, themes=None, indicators=None, organizations=None
 ) -> Proposal:
     agenda = _locked(proposal.agenda)
     if not agenda.allows_proposals:
