@@ -463,6 +463,8 @@ def app_matrix_names() -> set[str]:
     """Views whose rows live in their app's own per-role test, with a world of
     that app's (members of an organisation, meetings and registrations, import
     jobs): each of those tests also checks that its app has no view without a row."""
+    from tests.agendas.test_permissions import MODERATION_ROWS as moderation_rows
+    from tests.agendas.test_permissions import ROWS as agenda_rows
     from tests.agreements.test_permissions import ROWS as agreement_rows
     from tests.assessments.test_permissions import ROWS as assessment_rows
     from tests.consultations.test_permissions import ROWS as consultation_rows
@@ -473,6 +475,8 @@ def app_matrix_names() -> set[str]:
     return (
         {f"assessments:{name}" for name in assessment_rows}
         | {f"agreements:{name}" for name in agreement_rows}
+        | {f"agendas:{name}" for name in agenda_rows}
+        | {f"moderation:{name}" for name in moderation_rows}
         | {f"meetings:{name}" for name in meeting_rows}
         | {f"practices:{name}" for name in practice_rows}
         | {f"consultations:{name}" for name in consultation_rows}
@@ -581,6 +585,13 @@ def _survey(w):
         organization=w["organization"],
         region=w["organization"].municipality.region,
     )
+
+
+@builds("api_consultation")
+def _api_consultation(w):
+    from tests.consultations.conftest import make_consultation
+
+    return make_consultation(municipality=w["organization"].municipality, slug="consulta-api")
 
 
 @builds("indicator")

@@ -21,6 +21,8 @@ urlpatterns = [
     path("consultas/", include("polo.consultations.urls")),
     path("convenios/", include("polo.agreements.urls")),
     path("buenas-practicas/", include("polo.practices.urls")),
+    path("agendas/", include("polo.agendas.urls")),
+    path("moderacion/", include("polo.moderation.urls")),
     path("cuenta/", include("polo.accounts.urls")),
     path("cuentas/", include("allauth.urls")),
     path("bitacora/", include("polo.audit.urls")),

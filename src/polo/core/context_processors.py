@@ -8,6 +8,7 @@ NAVIGATION = [
     ("indicators", _("Diagnóstico"), "indicators:index"),
     ("assessments", _("Manual de incidencia"), "assessments:index"),
     ("meetings", _("Encuentros"), "meetings:index"),
+    ("agendas", _("Agendas comunes"), "agendas:index"),
     ("consultations", _("Consultas"), "consultations:index"),
     ("agreements", _("Convenios"), "agreements:index"),
     ("practices", _("Buenas prácticas"), "practices:index"),
