@@ -313,6 +313,10 @@ MATRIX: dict[str, Row] = {
     "api:meeting_list": Row(everyone(200)),
     "api:agreement_list": Row(everyone(200)),
     "api:practice_list": Row(everyone(200)),
+    "api:consultation_list": Row(everyone(200)),
+    "api:consultation_detail": Row(
+        everyone(200), kwargs=lambda w: {"slug": w["api_consultation"].slug}
+    ),
     # Surveys: the web form.
     "surveys:collect_start": Row(signed_in(200)),
     "surveys:collect_new": Row(

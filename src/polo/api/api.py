@@ -14,7 +14,14 @@ from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from polo.api import errors
-from polo.api.routers import agreements, directory, meetings, practices, territory
+from polo.api.routers import (
+    agreements,
+    consultations,
+    directory,
+    meetings,
+    practices,
+    territory,
+)
 
 DESCRIPTION = """\
 API pública de Polo, de solo lectura: el Directorio Temático (organizaciones
@@ -24,6 +31,8 @@ publicadas (`/practices`, sin datos de contacto privados).
 
 - `/agreements`: convenios firmados con sus partes y compromisos; `overdue` (vencido) se
   calcula con la fecha del día, no se guarda.
+- `/consultations`: consultas ciudadanas (no borradores) con sus preguntas; el resultado
+  (con participación y huella de las boletas) solo una vez publicado; nada de quién votó.
 - Sin autenticación. CORS abierto (`Access-Control-Allow-Origin: *`); respuestas
   en caché pública 60 segundos.
 - Listas paginadas: `{"count", "page", "page_size", "next", "previous", "items"}`;
@@ -78,6 +87,7 @@ class Index(Schema):
     meetings: str
     agreements: str
     practices: str
+    consultations: str
 
 
 # Named as django-ninja's own root pattern (which only answers 404 and serves
@@ -96,6 +106,7 @@ def index(request: HttpRequest):
         "meetings": "meeting_list",
         "agreements": "agreement_list",
         "practices": "practice_list",
+        "consultations": "consultation_list",
     }
     return {key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in names.items()}
 
@@ -105,3 +116,4 @@ api.add_router("", territory.router)
 api.add_router("", meetings.router)
 api.add_router("", agreements.router)
 api.add_router("", practices.router)
+api.add_router("", consultations.router)
