@@ -226,7 +226,20 @@ def _prepare(count: int):
     codes = services.codes_issue(consultation=consultation, count=count - accounts, by=None)
     voters = [("user", u.pk) for u in users] + [("code", c.code) for c in codes]
     random.Random(SEED).shuffle(voters)
+    _analyze()
     return consultation, voters
+
+
+def _analyze() -> None:
+    """Statistics for the thousands of accounts and codes just added, as
+    autovacuum would gather them after such a load (the run's own ANALYZE came
+    before them). With the statistics of a table without these voters, the
+    planner may read the municipality's index instead of the primary key's."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE accounts_user, consultations_votingcode")
 
 
 def _vote(consultation_pk, share, worker, start, results) -> None:

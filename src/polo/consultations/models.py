@@ -308,8 +308,9 @@ class VoterRecord(models.Model):
     """That someone voted (an account or a code), never what: see Ballot."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: one_ballot_per_person (consultation, user) starts with it.
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="voter_records"
+        Consultation, on_delete=models.CASCADE, related_name="voter_records", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -344,12 +345,15 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballots")
-    receipt = models.CharField(_("comprobante"), max_length=16, unique=True)
+    # Unique by a constraint, not unique=True: on PostgreSQL that would add a
+    # second index (for LIKE) that every ballot pays for and no query uses.
+    receipt = models.CharField(_("comprobante"), max_length=16)
     choices = models.JSONField(_("respuestas"))
 
     class Meta:
         verbose_name = _("boleta")
         verbose_name_plural = _("boletas")
+        constraints = [models.UniqueConstraint(fields=["receipt"], name="one_ballot_per_receipt")]
 
     def __str__(self) -> str:
         return self.receipt

@@ -10,6 +10,7 @@ is taken: concurrent voters never wait for each other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -267,47 +268,103 @@ def _cast_in_one_statement(consultation, user, code, receipt, choices) -> bool:
     instead of five: what sets the pace when many vote at once). The voter
     record is inserted only if the account is eligible, or the code is one of
     the consultation's; the ballot only if the voter record was. A unique
-    constraint refuses the whole statement. False: not eligible, or no such code."""
-    voter_table = VoterRecord._meta.db_table
-    ballot_table = Ballot._meta.db_table
-    if user is not None:
-        eligible = selectors.eligible_users(consultation).filter(pk=user.pk).values("pk")
-        eligible_sql, eligible_params = eligible.query.sql_with_params()
-        voter_sql = (
-            f"INSERT INTO {voter_table} (id, consultation_id, user_id, code_id, voted_on) "
-            f"SELECT %s::uuid, %s, %s, NULL, %s::date WHERE EXISTS ({eligible_sql}) RETURNING 1"
-        )
-        voter_params = [uuid.uuid4(), consultation.pk, user.pk, timezone.localdate()]
-        voter_params += list(eligible_params)
-    else:
-        voter_sql = (
-            f"INSERT INTO {voter_table} (id, consultation_id, user_id, code_id, voted_on) "
-            f"SELECT %s::uuid, %s, NULL, c.id, %s::date FROM {VotingCode._meta.db_table} c "
-            "WHERE c.consultation_id = %s AND c.code = %s RETURNING 1"
-        )
-        voter_params = [
-            uuid.uuid4(),
-            consultation.pk,
-            timezone.localdate(),
-            consultation.pk,
-            normalise_code(code or ""),
-        ]
-    sql = (
-        f"WITH voter AS ({voter_sql}) "
-        f"INSERT INTO {ballot_table} (id, consultation_id, receipt, choices) "
-        "SELECT %s::uuid, %s, %s, %s::jsonb FROM voter"
-    )
-    params = [*voter_params, uuid.uuid4(), consultation.pk, receipt, json.dumps(choices)]
+    constraint refuses the whole statement. False: not eligible, or no such code.
+
+    The statement's text is built once per consultation (``_ballot_statement``),
+    not by the ORM for every ballot, and sent with server-side binding (the
+    values travel apart from the text: nothing to quote, no statement prepared,
+    so a connection pooler is no problem)."""
+    sql, fixed = _ballot_statement(_statement_key(consultation), user is not None)
+    voter = user.pk if user is not None else normalise_code(code or "")
+    params = [
+        uuid.uuid4(),
+        timezone.localdate(),
+        *fixed,
+        voter,
+        uuid.uuid4(),
+        receipt,
+        json.dumps(choices, separators=(",", ":")),
+    ]
     if connection.in_atomic_block:
         # Inside a caller's transaction (a test, a bulk job), a savepoint keeps
         # a refusal from breaking it.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), _binding_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount == 1
     # Otherwise the statement is its own transaction (autocommit).
-    with connection.cursor() as cursor:
+    with _binding_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
+
+
+def _binding_cursor():
+    """A cursor of the default connection with server-side binding (psycopg 3),
+    wrapped as Django wraps its own (so query logging and counting see it)."""
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:  # pragma: no cover - psycopg 2 has client-side binding only
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
+def _statement_key(consultation: Consultation) -> tuple:
+    """What the eligibility check depends on (a consultation's voters are
+    fixed once it leaves the draft, but a key with every field is safe anyway)."""
+    return (
+        consultation.pk,
+        consultation.eligibility,
+        consultation.municipality_id,
+        consultation.region_id,
+        consultation.sector,
+        consultation.meeting_id,
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _ballot_statement(key: tuple, by_account: bool) -> tuple[str, tuple]:
+    """The ballot's statement and the parameters that are the same for every
+    ballot of the consultation. Its parameters, in order: the voter record's
+    id, the day, the fixed ones, the account's id (or the code), the ballot's
+    id, receipt and choices."""
+    consultation_id = key[0]
+    consultation = Consultation(
+        pk=consultation_id,
+        eligibility=key[1],
+        municipality_id=key[2],
+        region_id=key[3],
+        sector=key[4],
+        meeting_id=key[5],
+    )
+    voter_table = VoterRecord._meta.db_table
+    ballot_table = Ballot._meta.db_table
+    if by_account:
+        # The eligible accounts as a subquery that the planner pulls up, so the
+        # account's id reaches the primary key index (no scan of the electorate).
+        eligible = selectors.eligible_users(consultation).order_by().values("pk")
+        eligible_sql, eligible_params = eligible.query.sql_with_params()
+        voter_sql = (
+            f"INSERT INTO {voter_table} (id, voted_on, consultation_id, user_id, code_id) "
+            f"SELECT %s::uuid, %s::date, %s, e.pk, NULL FROM ({eligible_sql}) e "
+            "WHERE e.pk = %s RETURNING 1"
+        )
+        fixed = (consultation_id, *eligible_params)
+    else:
+        voter_sql = (
+            f"INSERT INTO {voter_table} (id, voted_on, consultation_id, user_id, code_id) "
+            f"SELECT %s::uuid, %s::date, c.consultation_id, NULL, c.id "
+            f"FROM {VotingCode._meta.db_table} c "
+            "WHERE c.consultation_id = %s AND c.code = %s RETURNING 1"
+        )
+        fixed = (consultation_id,)
+    sql = (
+        f"WITH voter AS ({voter_sql}) "
+        f"INSERT INTO {ballot_table} (id, consultation_id, receipt, choices) "
+        f"SELECT %s::uuid, {int(consultation_id)}, %s, %s::jsonb FROM voter"
+    )
+    return sql, fixed
 
 
 # The tally --------------------------------------------------------------------
