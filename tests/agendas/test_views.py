@@ -437,3 +437,26 @@ def test_the_proposals_page_stays_light(as_visitor, agenda, participant):
     page = as_visitor.get(url("proposals", agenda.slug))
     assert len(page.content) < 100_000
     assert f.UserFactory  # factories stay importable for the other tests
+
+
+def test_an_agreement_from_an_adopted_agenda_links_both_ways(as_visitor, agenda, proposal, region):
+    import datetime
+
+    from polo.agreements.models import Agreement
+
+    set_phase(agenda, Phase.ADOPTED)
+    Priority.objects.create(agenda=agenda, position=1, proposal=proposal)
+    agreement = Agreement.objects.create(
+        title="Convenio del agua",
+        slug="convenio-agua",
+        kind=Agreement.Kind.CSO_AUTHORITY,
+        status=Agreement.Status.SIGNED,
+        signed_on=datetime.date(2026, 3, 1),
+        region=region,
+        source_agenda=agenda,
+        source_note="Foro de Zaachila",
+    )
+    page = as_visitor.get(url("adopted", agenda.slug)).content.decode()
+    assert "Convenio del agua" in page and agreement.get_absolute_url() in page
+    page = as_visitor.get(agreement.get_absolute_url()).content.decode()
+    assert url("adopted", agenda.slug) in page and "Foro de Zaachila" in page

@@ -48,7 +48,7 @@ def agreement(region, municipality, organization, authority):
         status=Agreement.Status.SIGNED,
         signed_on=datetime.date(2026, 1, 20),
         region=region,
-        source_agenda="Foro regional de Valles Centrales, 2025",
+        source_note="Foro regional de Valles Centrales, 2025",
     )
     agreement.municipalities.add(municipality)
     cso = Party.objects.create(agreement=agreement, organization=organization)

@@ -21,7 +21,7 @@ def agreement_data(place, **extra):
         "status": "signed",
         "signed_on": "2026-02-10",
         "region": place.pk,
-        "source_agenda": "Agenda común de Valles Centrales",
+        "source_note": "Agenda común de Valles Centrales",
         **extra,
     }
 

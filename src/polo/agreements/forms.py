@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from polo.agendas.models import Agenda
 from polo.agreements.models import Agreement, Commitment, Party
 from polo.directory.models import Organization
 from polo.territory.models import Municipality, Region
@@ -55,6 +56,7 @@ class AgreementForm(forms.ModelForm):
             "municipalities",
             "themes",
             "source_agenda",
+            "source_note",
         ]
         widgets = {
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -71,6 +73,9 @@ class AgreementForm(forms.ModelForm):
             region__in=regions
         ).select_related("state")
         self.fields["municipalities"].required = False
+        self.fields["source_agenda"].queryset = Agenda.objects.filter(
+            phase=Agenda.Phase.ADOPTED
+        ).order_by("title")
         self.fields["signed_on"].error_messages["invalid"] = _(
             "La fecha no es válida; use AAAA-MM-DD."
         )

@@ -82,10 +82,18 @@ class Agreement(models.Model):
     themes = models.ManyToManyField(
         "directory.Theme", blank=True, related_name="agreements", verbose_name=_("temas")
     )
-    # Common agendas are still to come: until then, a note or address of the
-    # agenda (or forum) the agreement comes from. It will become a foreign key.
-    source_agenda = models.CharField(
-        _("agenda de la que proviene"),
+    source_agenda = models.ForeignKey(
+        "agendas.Agenda",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        limit_choices_to={"phase": "adopted"},
+        verbose_name=_("agenda común de la que proviene"),
+    )
+    # Before agendas existed, the agenda or forum was written down as text: kept.
+    source_note = models.CharField(
+        _("origen (nota)"),
         max_length=300,
         blank=True,
         help_text=_("Nombre o dirección de la agenda común o del foro que dio origen al convenio."),

@@ -151,7 +151,7 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
                 status=Agreement.Status.SIGNED,
                 signed_on=signed,
                 region=region,
-                source_agenda=f"Foro regional de agenda común de {region.name}, 2025",
+                source_note=f"Foro regional de agenda común de {region.name}, 2025",
                 created_by=facilitator,
             )
             agreement.municipalities.add(place)

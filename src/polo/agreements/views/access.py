@@ -32,7 +32,9 @@ def check(request: HttpRequest, perm: str, obj, message="") -> None:
 
 
 def agreement_for(request: HttpRequest, slug: str) -> Agreement:
-    agreement = get_object_or_404(Agreement.objects.select_related("region"), slug=slug)
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("region", "source_agenda"), slug=slug
+    )
     if not request.user.has_perm("agreements.view_agreement", agreement):
         raise Http404
     return agreement

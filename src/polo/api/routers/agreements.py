@@ -93,11 +93,18 @@ class AgreementItem(Schema):
     region: str = Field(description="Región del programa (slug).")
     municipalities: list[str] = Field(description="Claves INEGI.")
     themes: list[str] = Field(description="Temas (slug).")
-    source_agenda: str
+    source_agenda: str | None = Field(
+        description="La agenda común adoptada de la que proviene (slug)."
+    )
+    source_note: str
     document_url: str | None
     parties: list[PartyItem]
     commitments: list[CommitmentItem]
     url: str
+
+    @staticmethod
+    def resolve_source_agenda(obj: Agreement) -> str | None:
+        return obj.source_agenda.slug if obj.source_agenda_id else None
 
     @staticmethod
     def resolve_region(obj: Agreement) -> str:
@@ -155,7 +162,7 @@ def agreement_list(request: HttpRequest, query: Query[AgreementQuery], page: Que
     if query.region:
         agreements = agreements.filter(region__slug=query.region)
     agreements = (
-        agreements.select_related("region")
+        agreements.select_related("region", "source_agenda")
         .prefetch_related(
             "municipalities",
             "themes",
