@@ -313,6 +313,8 @@ MATRIX: dict[str, Row] = {
     "api:meeting_list": Row(everyone(200)),
     "api:agreement_list": Row(everyone(200)),
     "api:practice_list": Row(everyone(200)),
+    "api:agenda_list": Row(everyone(200)),
+    "api:agenda_proposals": Row(everyone(200), kwargs=lambda w: {"slug": w["api_agenda"].slug}),
     "api:consultation_list": Row(everyone(200)),
     "api:consultation_detail": Row(
         everyone(200), kwargs=lambda w: {"slug": w["api_consultation"].slug}
@@ -596,6 +598,15 @@ def _api_consultation(w):
     from tests.consultations.conftest import make_consultation
 
     return make_consultation(municipality=w["organization"].municipality, slug="consulta-api")
+
+
+@builds("api_agenda")
+def _api_agenda(w):
+    from tests.agendas.conftest import make_agenda, make_proposal
+
+    agenda = make_agenda(w["organization"].municipality.region, w["theme"], slug="agenda-api")
+    make_proposal(agenda, w["participant"])
+    return agenda
 
 
 @builds("indicator")

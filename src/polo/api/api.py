@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from polo.api import errors
 from polo.api.routers import (
+    agendas,
     agreements,
     consultations,
     directory,
@@ -88,6 +89,7 @@ class Index(Schema):
     agreements: str
     practices: str
     consultations: str
+    agendas: str
 
 
 # Named as django-ninja's own root pattern (which only answers 404 and serves
@@ -107,6 +109,7 @@ def index(request: HttpRequest):
         "agreements": "agreement_list",
         "practices": "practice_list",
         "consultations": "consultation_list",
+        "agendas": "agenda_list",
     }
     return {key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in names.items()}
 
@@ -117,3 +120,4 @@ api.add_router("", meetings.router)
 api.add_router("", agreements.router)
 api.add_router("", practices.router)
 api.add_router("", consultations.router)
+api.add_router("", agendas.router)
