@@ -32,6 +32,7 @@ STEPS: list[str] = [
     "polo.demo.agreements",
     "polo.demo.consultations",
     "polo.demo.practices",
+    "polo.demo.agendas",
 ]
 
 DEFAULT_SEED = 2017  # the programme started in February 2017
