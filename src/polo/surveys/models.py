@@ -386,8 +386,13 @@ class Answer(models.Model):
     municipality for one round reads one table.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # No index of their own on response and round: the two below begin with
+    # them and serve the same lookups; an import writes millions of these rows,
+    # and every index is upkeep on each.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
     municipality = models.ForeignKey(
         "territory.Municipality", on_delete=models.CASCADE, null=True, related_name="+"
     )
