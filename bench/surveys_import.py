@@ -12,13 +12,14 @@ option, ``_uuid`` and Kobo's own columns), from answers drawn to pass the
 form's constraints and skip logic, and streamed to
 ``var/bench/surveys-import-<rows>.csv``.
 
-The import is ``importing.import_file``: the preview (every row through
-``validation.compute`` and ``validation.validate``, instance ids checked
-against the database, answers staged) and then the write (responses with their
-history, and their aggregate rows, in batches inside one transaction),
-committed. Peak memory: tracemalloc's peak in a run of its own, rolled back
-(tracing slows Python down, so that run is not timed), and, in the timed run,
-the growth of the resident set (ru_maxrss) and its peak after a reset.
+The import is ``importing.import_file``, as the command line runs it: the
+preview (every row through ``validation.compute`` and ``validation.validate``,
+instance ids checked against the database) and the write (responses with their
+history, and their aggregate rows), batch by batch as rows are checked, inside
+one transaction that a rejected row rolls back; committed. Peak memory:
+tracemalloc's peak in a run of its own, rolled back (tracing slows Python
+down, so that run is not timed), and, in the timed run, the growth of the
+resident set (ru_maxrss) and its peak after a reset.
 
 Figures, not assertions: a bar missed prints MISS and the run goes on.
 """

@@ -716,6 +716,46 @@ def test_the_bulk_write_stores_what_the_services_would(
     assert later.pk > max(Response.objects.exclude(pk=later.pk).values_list("pk", flat=True))
 
 
+def test_in_one_process_responses_are_written_as_checked_and_a_late_rejection_undoes_them(
+    baseline_round, baseline_version, municipality, monkeypatch
+):
+    """``import_file`` (the command line) writes each batch as soon as it is
+    checked, inside one transaction: a row rejected in the last batch leaves
+    nothing written, as the preview-then-write did; a clean file is written
+    whole, with the history and the aggregate rows of every response."""
+    from polo.surveys.importing import common
+    from polo.surveys.services import answer_rows
+
+    monkeypatch.setattr(common, "BATCH", 2)
+    spec = baseline_version.form
+    answers = responses_set(municipality, 5)
+    answers.append((new_id(), baseline_answers(municipality, plan_anios="45")))
+
+    def run(rows):
+        return importing.import_file(
+            io.BytesIO(kobo_csv(spec, rows)), round_=baseline_round, version=baseline_version
+        )
+
+    plan = run(answers)
+    assert plan["counts"] == {"create": 5, "skip": 0, "rejected": 1}
+    assert plan["applied"] is None
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not Response.history.exists()
+
+    answers[-1] = (answers[-1][0], baseline_answers(municipality))
+    plan = run(answers)
+    assert plan["applied"]["created"] == 6
+    assert Response.objects.count() == 6 and Response.history.count() == 6
+    for response in Response.objects.all():
+        assert sorted(response.answers.values_list("name", "row", "value", "number")) == sorted(
+            answer_rows(spec, response.data)
+        )
+    # Idempotent: the same file again skips every response and writes nothing.
+    again = run(answers)
+    assert again["counts"] == {"create": 0, "skip": 6, "rejected": 0}
+    assert again["applied"] is None and Response.objects.count() == 6
+
+
 def test_large_files_are_checked_by_worker_processes_with_the_same_outcome(
     as_facilitator, baseline_round, baseline_version, municipality, monkeypatch
 ):

@@ -211,3 +211,107 @@ def test_sums_over_a_repeat_see_every_row_and_no_rows_as_zero():
     assert problems(spec, {"hijos": rows, "mayores": "3"}) == {
         ("mayores", 0): "La respuesta no cumple la condición del formulario."
     }
+
+
+def _logic_form(rows):
+    data = xlsform_bytes(
+        {
+            "survey": [["type", "name", "label", "calculation", "relevant"], *rows],
+            "choices": [
+                ["list_name", "name", "label"],
+                ["sino", "si", "Sí"],
+                ["sino", "no", "No"],
+            ],
+        }
+    )
+    return convert_xlsform(data).spec
+
+
+BACKWARD = [
+    ["integer", "personas", "Personas", "", ""],
+    ["integer", "mujeres", "Mujeres", "", "${personas} > 0"],
+    ["calculate", "pct", "", "round(${mujeres} div ${personas} * 100, 1)", ""],
+    ["begin_group", "mayoria", "Mayoría", "", "${pct} > 50"],
+    ["text", "nota", "Nota", "", ""],
+    ["calculate", "doble", "", "${pct} * 2", ""],
+    ["end_group", "", "", "", ""],
+    ["select_one sino", "indigena", "¿Indígena?", "", ""],
+    ["text", "lengua", "Lengua", "", "${indigena} = 'si'"],
+]
+
+
+def test_one_pass_of_compute_gives_what_repeated_passes_give_when_logic_reads_backwards(
+    monkeypatch,
+):
+    """An import computes every row: a form whose relevance and calculations
+    only read earlier questions is computed in one pass, with the same result
+    as the passes until nothing changes."""
+    spec = _logic_form(BACKWARD)
+    assert validation._settles_in_one_pass(spec) is True
+    cases = [
+        {
+            "personas": personas,
+            "mujeres": mujeres,
+            "nota": "texto",
+            "doble": "999",
+            "indigena": indigena,
+            "lengua": "mixteco",
+            "pct": "1",
+        }
+        for personas in ("", "0", "4", "10", "x")
+        for mujeres in ("", "1", "3", "9")
+        for indigena in ("", "si", "no")
+    ]
+    one_pass = [validation.compute(spec, case, today=TODAY) for case in cases]
+    monkeypatch.setattr(validation, "_settles_in_one_pass", lambda spec: False)
+    assert one_pass == [validation.compute(spec, case, today=TODAY) for case in cases]
+    computed = validation.compute(
+        spec, {"personas": "4", "mujeres": "3", "nota": "sí", "indigena": "no"}, today=TODAY
+    )
+    assert computed == {
+        "personas": "4",
+        "mujeres": "3",
+        "pct": "75",
+        "nota": "sí",
+        "doble": "150",
+        "indigena": "no",
+    }
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A relevance that reads a calculation further down.
+        [
+            ["integer", "a", "A", "", ""],
+            ["text", "b", "B", "", "${c} > 5"],
+            ["calculate", "c", "", "${a} * 2", ""],
+        ],
+        # A calculation that reads a later one.
+        [
+            ["calculate", "x", "", "${y} + 1", ""],
+            ["integer", "a", "A", "", ""],
+            ["calculate", "y", "", "${a} * 2", ""],
+        ],
+        # Repeats: rows are computed against the whole form.
+        [
+            ["begin_repeat", "hijos", "Hijos", "", ""],
+            ["integer", "edad", "Edad", "", ""],
+            ["end_repeat", "", "", "", ""],
+        ],
+    ],
+)
+def test_forms_whose_logic_reads_forward_keep_computing_until_nothing_changes(rows):
+    spec = _logic_form(rows)
+    assert validation._settles_in_one_pass(spec) is False
+
+
+def test_a_calculation_that_reads_a_later_one_is_still_filled_in():
+    spec = _logic_form(
+        [
+            ["calculate", "x", "", "${y} + 1", ""],
+            ["integer", "a", "A", "", ""],
+            ["calculate", "y", "", "${a} * 2", ""],
+        ]
+    )
+    assert validation.compute(spec, {"a": "3"}, today=TODAY) == {"a": "3", "y": "6", "x": "7"}

@@ -131,6 +131,9 @@ def compute(spec: FormSpec, data: Mapping[str, Any], *, today: dt.date | None = 
         )
         for key, value in data.items()
     }
+    if _settles_in_one_pass(spec):
+        _compute_nodes(spec.children, result, result, today=today, row=None, position=None)
+        return result
     for _pass in range(CALCULATION_PASSES):
         before = repr(result)
         view = _answers_view(spec, result)
@@ -138,6 +141,44 @@ def compute(spec: FormSpec, data: Mapping[str, Any], *, today: dt.date | None = 
         if repr(result) == before:
             break
     return result
+
+
+def _settles_in_one_pass(spec: FormSpec) -> bool:
+    """Whether one pass of ``compute`` already gives what further passes would.
+
+    True when the form has no repeats and every relevance and calculation reads
+    only questions that come before its own node: a pass visits the nodes in
+    form order and each one changes only its own answer (a group, those of its
+    questions, which come after it), so what such an expression reads is final
+    when it is evaluated, and a second pass would find nothing to change. An
+    import checks every row, and the second pass (with the ``repr`` that tells
+    whether it changed anything) was a third of the check. Worked out once per
+    form."""
+    cached = spec.__dict__.get("_one_pass")
+    if cached is None:
+        cached = spec.__dict__["_one_pass"] = _reads_only_backwards(spec)
+    return cached
+
+
+def _reads_only_backwards(spec: FormSpec) -> bool:
+    if spec.repeats:
+        return False
+    seen: set[str] = set()
+    for top in spec.children:
+        for node in top.walk():
+            for name in ("relevant", "calculation"):
+                ast = node.expression(name)
+                if ast is None:
+                    continue
+                stack = [ast]
+                while stack:
+                    item = stack.pop()
+                    if "cur" in item or ("ref" in item and item["ref"] not in seen):
+                        return False
+                    stack.extend(arg for arg in item.get("args", ()) if isinstance(arg, dict))
+            if node.is_question:
+                seen.add(node.name)
+    return True
 
 
 def _compute_nodes(nodes, data, target, *, today, row, position) -> None:
@@ -205,7 +246,7 @@ def validate(
     are not relevant are not looked at."""
     today = _today(today)
     problems: list[AnswerProblem] = []
-    names = set(spec.nodes)
+    names = spec.nodes
     for key in data:
         if key not in names:
             problems.append(AnswerProblem(key, _("Esta pregunta no existe en el formulario.")))
@@ -395,8 +436,18 @@ def allowed_choices(
     return allowed
 
 
+def _choice_names(spec: FormSpec, node: Node) -> frozenset[str]:
+    """The names of a list's options, gathered once per form (an import asks
+    for each select of each row)."""
+    cache = spec.__dict__.setdefault("_choice_names", {})
+    names = cache.get(node.list_name)
+    if names is None:
+        names = cache[node.list_name] = frozenset(c.name for c in spec.choices_for(node))
+    return names
+
+
 def _check_choices(spec, node, value: str, data, today, row, position) -> str:
-    names = {choice.name for choice in spec.choices_for(node)}
+    names = _choice_names(spec, node)
     chosen = value.split() if node.type == "select_multiple" else [value]
     if node.type == "select_one" and len(value.split()) != 1:
         return _("Elija una sola opción.")

@@ -12,13 +12,18 @@ Two steps, so that nothing is written before a person has seen what will happen:
    A file with any rejected row is not written at all: the person corrects it
    and uploads it again (``plan_is_writable``).
 
-``import_file`` does both for the command line and the benchmarks.
+``import_file`` does both for the command line and the benchmarks, in one
+pass: with no one to look at the preview in between, each batch is written as
+soon as it is checked, in one transaction rolled back unless the plan is
+writable, so the outcome is the same all or nothing.
 """
 
 from __future__ import annotations
 
 import tempfile
 from typing import IO, Any
+
+from django.db import DataError, IntegrityError, transaction
 
 from polo.surveys.importing import common
 from polo.surveys.importing.common import ImportApplyError, ImportFileError, Progress, msg
@@ -34,7 +39,7 @@ from polo.surveys.importing.storage import (
     upload_path,
 )
 from polo.surveys.importing.targets import TargetError, find_round, find_version
-from polo.surveys.importing.writing import apply_import
+from polo.surveys.importing.writing import Writer, apply_import, integrity_error
 
 
 def plan_is_writable(plan: dict[str, Any]) -> bool:
@@ -55,22 +60,55 @@ def import_file(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Preview, then write when ``write`` and the plan allows it. Returns the
-    plan, with ``plan["applied"]`` set when written."""
-    with tempfile.TemporaryFile() as staging:
-        plan = plan_import(
-            handle,
-            round_=round_,
-            version=version,
-            staging=staging,
-            user=user,
-            file_name=file_name,
-            limit=limit,
-            progress=progress,
-        )
-        if write and plan_is_writable(plan):
-            staging.seek(0)
-            apply_import(plan, staging, user=user, progress=progress)
+    plan, with ``plan["applied"]`` set when written.
+
+    In one process (the command line, the benchmarks) there is no one to show
+    the preview to before the write, so both happen in one pass: each batch of
+    responses to create is written as soon as it is checked, inside one
+    transaction that is rolled back when the plan is not writable (a row
+    rejected, nothing to create). The outcome is the preview followed by the
+    write, all or nothing, without staging the answers and reading them back,
+    and the database's work overlaps the check in the workers."""
+    if not write:
+        with tempfile.TemporaryFile() as staging:
+            return plan_import(
+                handle,
+                round_=round_,
+                version=version,
+                staging=staging,
+                user=user,
+                file_name=file_name,
+                limit=limit,
+                progress=progress,
+            )
+    plan: dict[str, Any] | None = None
+    try:
+        with transaction.atomic():
+            writer = Writer(round_=round_, version=version, user=user, file_name=file_name)
+            plan = plan_import(
+                handle,
+                round_=round_,
+                version=version,
+                staging=None,
+                user=user,
+                file_name=file_name,
+                limit=limit,
+                progress=progress,
+                sink=writer.write,
+            )
+            if not plan_is_writable(plan):
+                raise _NotWritten
+            writer.outcome(plan)
+    except _NotWritten:
+        pass
+    except (IntegrityError, DataError) as exc:
+        raise integrity_error(exc) from exc
+    assert plan is not None
     return plan
+
+
+class _NotWritten(Exception):
+    """Rolls back what a plan that turned out not writable had written."""
 
 
 __all__ = [

@@ -12,12 +12,13 @@ and so that neither step holds the whole file in memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gzip
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _g
 
 from polo.surveys.importing import checking, common
 from polo.surveys.importing.columns import FormColumns, Mapping, describe
-from polo.surveys.importing.common import BATCH, LISTED_ROWS, ImportFileError, Progress, msg
+from polo.surveys.importing.common import LISTED_ROWS, ImportFileError, Progress, msg
 from polo.surveys.importing.reading import Source, open_source
 from polo.surveys.importing.records import Record, RecordReader
 from polo.surveys.models import FormVersion, Response, Round
@@ -220,7 +221,8 @@ class _ChoiceLabels:
         return None
 
 
-def _batches(records: Iterator[Record], size: int = BATCH) -> Iterator[list[Record]]:
+def _batches(records: Iterator[Record], size: int | None = None) -> Iterator[list[Record]]:
+    size = size or common.BATCH
     batch: list[Record] = []
     for record in records:
         batch.append(record)
@@ -236,15 +238,21 @@ def plan_import(
     *,
     round_: Round,
     version: FormVersion,
-    staging: IO[bytes],
+    staging: IO[bytes] | None,
     user=None,
     file_name: str = "",
     progress: Progress | None = None,
     limit: int | None = None,
     today: dt.date | None = None,
+    sink: Callable[[list[list[Any]]], Any] | None = None,
 ) -> dict[str, Any]:
     """Read a file and decide what to do with every response; write the
     answers to create to ``staging``. Writes nothing to the database.
+
+    ``sink``, instead of ``staging``: receives each batch of responses to
+    create (the staged lines) as soon as it is decided, until a row is
+    rejected (``import_file`` writes them as they come, inside a transaction
+    that it rolls back unless the plan is writable).
 
     ``user`` limits the rows to their regions when they are a facilitator (a
     coordinator, or no user on the command line, may import anywhere).
@@ -262,6 +270,7 @@ def plan_import(
             file_name=file_name,
             progress=progress,
             today=today or timezone.localdate(),
+            sink=sink,
         )
     finally:
         prepared.source.close()
@@ -272,11 +281,12 @@ def _plan(
     *,
     round_: Round,
     version: FormVersion,
-    staging: IO[bytes],
+    staging: IO[bytes] | None,
     user,
     file_name: str,
     progress: Progress | None,
     today: dt.date,
+    sink: Callable[[list[list[Any]]], Any] | None = None,
 ) -> dict[str, Any]:
     spec = prepared.spec
     language = translation.get_language()
@@ -322,7 +332,12 @@ def _plan(
     choice_labels = _ChoiceLabels(spec)
     label_example: tuple[str, str, str] | None = None
     workers = checking.workers_for(prepared.source.main.estimated_rows)
-    with gzip.GzipFile(fileobj=staging, mode="wb", compresslevel=1) as out:
+    staged = (
+        contextlib.nullcontext()
+        if sink is not None
+        else gzip.GzipFile(fileobj=staging, mode="wb", compresslevel=1)
+    )
+    with staged as out:
         for entries, results in checking.check_batches(
             spec, prechecked(), today=today, language=language, workers=workers
         ):
@@ -354,6 +369,7 @@ def _plan(
                     _note(counts, listed, record, "skip", [note])
                 else:
                     fresh.append((record, data))
+            lines = []
             for (record, data), link in zip(fresh, territory.link(fresh), strict=True):
                 municipality_id, community_id, organization_id = link
                 place = territory.names.get(municipality_id, "") if municipality_id else ""
@@ -380,8 +396,13 @@ def _plan(
                     organization_id,
                     data,
                 ]
+                if sink is not None:
+                    lines.append(line)
+                    continue
                 out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
                 out.write(b"\n")
+            if sink is not None and lines and not counts["rejected"]:
+                sink(lines)
             if progress:
                 progress.advance(len(entries))
     if total == 0:

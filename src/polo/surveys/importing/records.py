@@ -48,9 +48,12 @@ class Record:
 
 def cell_text(value: Any, node: Node | None = None) -> str:
     """A cell as the text an XForm instance would hold."""
+    kind = node.type if node is not None else ""
+    if value.__class__ is str:
+        # Every cell of a CSV, most of an XLSX: straight to the text rules.
+        return _text(value, kind)
     if value is None:
         return ""
-    kind = node.type if node is not None else ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -71,10 +74,15 @@ def cell_text(value: Any, node: Node | None = None) -> str:
         return value.isoformat()
     if isinstance(value, dt.time):
         return value.isoformat()
-    text = str(value)
+    return _text(str(value), kind)
+
+
+def _text(text: str, kind: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.strip()
     if text.startswith(FORMULA_GUARD):
         text = text[1:]  # undo the formula guard of a CSV export (Polo's own included)
     if kind == "integer" and INTEGER_FLOAT_RE.match(text):

@@ -72,30 +72,56 @@ def apply_import(
     version = FormVersion.objects.filter(pk=plan["form_version_id"]).first()
     if round_ is None or version is None:
         raise ImportApplyError(msg("version_changed"))
-    when = timezone.now()
-    reason = (_g("Importación: %(file)s") % {"file": plan.get("file_name", "")})[:100]
     if progress:
         progress.start(plan["counts"]["create"])
-    created = 0
     try:
         with transaction.atomic():
             if guard:
                 guard()
-            writer = _Writer(round_=round_, version=version, user=user, when=when, reason=reason)
+            writer = Writer(
+                round_=round_, version=version, user=user, file_name=plan.get("file_name", "")
+            )
             for batch in _batches(staged_rows(staging), BATCH):
-                created += writer.write(batch)
+                writer.write(batch)
                 if progress:
                     progress.advance(len(batch))
     except (IntegrityError, DataError) as exc:
-        raise ImportApplyError(msg("integrity", error=_first_line(exc))) from exc
-    outcome = {
-        "applied_at": when.isoformat(),
-        "user_id": getattr(user, "pk", None),
-        "created": created,
-        "skipped": plan["counts"]["skip"],
-    }
-    plan["applied"] = outcome
-    return outcome
+        raise integrity_error(exc) from exc
+    return writer.outcome(plan)
+
+
+def integrity_error(exc: Exception) -> ImportApplyError:
+    return ImportApplyError(msg("integrity", error=_first_line(exc)))
+
+
+class Writer:
+    """Writes batches of staged responses (the lines of a plan's staging file)
+    with their history and their aggregate rows. Call inside a transaction."""
+
+    def __init__(self, *, round_: Round, version: FormVersion, user, file_name: str) -> None:
+        self.when = timezone.now()
+        reason = (_g("Importación: %(file)s") % {"file": file_name})[:100]
+        self.user = user
+        self.created = 0
+        self._writer = _Writer(
+            round_=round_, version=version, user=user, when=self.when, reason=reason
+        )
+
+    def write(self, batch: list[list[Any]]) -> int:
+        written = self._writer.write(batch)
+        self.created += written
+        return written
+
+    def outcome(self, plan: dict[str, Any]) -> dict[str, Any]:
+        """What was written, also stored as ``plan["applied"]``."""
+        outcome = {
+            "applied_at": self.when.isoformat(),
+            "user_id": getattr(self.user, "pk", None),
+            "created": self.created,
+            "skipped": plan["counts"]["skip"],
+        }
+        plan["applied"] = outcome
+        return outcome
 
 
 class _Writer:
@@ -133,7 +159,10 @@ class _Writer:
             "submitted_at",
         ]
         history = Response.history.model
-        self.responses = _Rows(Response, shared=shared, varying=varying)
+        # The answers go to the response and to its history as the same JSON,
+        # prepared once per response (see write) rather than once per table.
+        self.data_field = Response._meta.get_field("data")
+        self.responses = _Rows(Response, shared=shared, varying=varying, prepared={"data"})
         self.history = _Rows(
             history,
             shared={
@@ -144,6 +173,7 @@ class _Writer:
                 "history_user_id": getattr(user, "pk", None),
             },
             varying=varying,
+            prepared={"data"},
         )
 
     def write(self, batch: list[list[Any]]) -> int:
@@ -161,6 +191,7 @@ class _Writer:
             return self._write_with_orm(batch)
         ids = _next_ids(Response, len(batch))
         values = []
+        prepare_data = self.data_field.get_db_prep_save
         for pk, (_row, instance, submitted, municipality, community, organization, data) in zip(
             ids, batch, strict=True
         ):
@@ -172,7 +203,7 @@ class _Writer:
                     "municipality_id": municipality,
                     "community_id": community,
                     "organization_id": organization,
-                    "data": data,
+                    "data": prepare_data(data, connection),
                     "started_at": submitted_at,
                     "submitted_at": submitted_at,
                 }
@@ -180,15 +211,13 @@ class _Writer:
         self.responses.insert(values)
         self.history.insert(values)
         round_id = self.round.pk
-        _insert(
-            Answer,
-            ANSWER_COLUMNS,
-            (
-                (item["id"], round_id, item["municipality_id"], name, row, value, number)
-                for item in values
-                for name, row, value, number in self.answers(item["data"])
-            ),
-        )
+        answers = self.answers
+        rows: list[tuple] = []
+        for pk, (*_head, municipality, _community, _organization, data) in zip(
+            ids, batch, strict=True
+        ):
+            rows += answers(data, (pk, round_id, municipality))
+        _insert(Answer, ANSWER_COLUMNS, rows)
         return len(values)
 
     def _write_with_orm(self, batch: list[list[Any]]) -> int:
@@ -246,7 +275,14 @@ class _Rows:
     """The rows of one table: the columns every row shares are prepared for the
     database once, the others per row, each by its own field."""
 
-    def __init__(self, model: type[models.Model], *, shared: dict[str, Any], varying: list[str]):
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        shared: dict[str, Any],
+        varying: list[str],
+        prepared: set[str] = frozenset(),
+    ):
         self.model = model
         fields = [
             f for f in model._meta.concrete_fields if not f.primary_key or f.attname in varying
@@ -257,7 +293,8 @@ class _Rows:
         for position, field in enumerate(fields):
             if field.attname in varying:
                 self.template.append(None)
-                self.slots.append((position, field.attname, _preparer(field)))
+                preparer = None if field.attname in prepared else _preparer(field)
+                self.slots.append((position, field.attname, preparer))
             else:
                 value = shared[field.attname] if field.attname in shared else field.get_default()
                 self.template.append(field.get_db_prep_save(value, connection))
@@ -320,6 +357,10 @@ def _insert(model: type[models.Model], columns: Iterable[str], rows: Iterable[tu
                     copy.write_row(row)
             return
         sql = f"INSERT INTO {table} ({listed}) VALUES ({', '.join(['%s'] * len(names))})"
+        if isinstance(rows, list):
+            for start in range(0, len(rows), 20_000):
+                cursor.executemany(sql, rows[start : start + 20_000])
+            return
         chunk: list[tuple] = []
         for row in rows:
             chunk.append(row)
@@ -333,10 +374,16 @@ def _insert(model: type[models.Model], columns: Iterable[str], rows: Iterable[tu
 # ---- answers for aggregates ---------------------------------------------------------------
 
 
-def answer_maker(spec: FormSpec) -> Callable[[dict[str, Any]], Iterator[tuple]]:
+# The characters a text that float() reads can begin with (after spaces).
+FLOAT_START = frozenset("0123456789+-.iInN")
+
+
+def answer_maker(spec: FormSpec) -> Callable[..., list[tuple]]:
     """``services.answer_rows`` for one form, with the walk over its questions
     done once: the same rows (a test holds them equal), a few times faster,
-    which counts over millions of answers."""
+    which counts over millions of answers. ``rows(data, head)`` returns them as
+    tuples that begin with ``head`` (the response, round and municipality of
+    an Answer row), ready for the database."""
     top: list[tuple[str, bool]] = []
     repeats: dict[str, list[tuple[str, bool]]] = {}
     for node in spec.questions:
@@ -345,40 +392,41 @@ def answer_maker(spec: FormSpec) -> Callable[[dict[str, Any]], Iterator[tuple]]:
             top.append(entry)
         else:
             repeats.setdefault(node.repeat, []).append(entry)
+    isfinite = math.isfinite
 
-    def values(name: str, multiple: bool, value: Any, row: int) -> Iterator[tuple]:
-        text = value if isinstance(value, str) else str(value)
-        if multiple:
-            for choice in text.split():
-                yield name, row, choice, None
-            return
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        else:
-            if not math.isfinite(number):
-                number = None
-        yield name, row, text, number
-
-    def rows(data: dict[str, Any]) -> Iterator[tuple]:
-        for name, multiple in top:
-            value = data.get(name)
+    def add(out: list[tuple], head: tuple, entries, values: dict, row: int) -> None:
+        for name, multiple in entries:
+            value = values.get(name)
             if value is None or value == "":
                 continue
-            yield from values(name, multiple, value, 0)
+            text = value if value.__class__ is str else str(value)
+            if multiple:
+                out.extend((*head, name, row, choice, None) for choice in text.split())
+                continue
+            number = None
+            first = text[:1]
+            # float() reads nothing that starts otherwise: skip the exception.
+            if first in FLOAT_START or first.isspace():
+                try:
+                    number = float(text)
+                except ValueError:
+                    pass
+                else:
+                    if not isfinite(number):
+                        number = None
+            out.append((*head, name, row, text, number))
+
+    def rows(data: dict[str, Any], head: tuple = ()) -> list[tuple]:
+        out: list[tuple] = []
+        add(out, head, top, data, 0)
         for repeat, entries in repeats.items():
             items = data.get(repeat) or []
             if not isinstance(items, list):
                 continue
             for position, item in enumerate(items, start=1):
-                if not isinstance(item, dict):
-                    continue
-                for name, multiple in entries:
-                    value = item.get(name)
-                    if value is None or value == "":
-                        continue
-                    yield from values(name, multiple, value, position)
+                if isinstance(item, dict):
+                    add(out, head, entries, item, position)
+        return out
 
     return rows
 
