@@ -68,6 +68,14 @@ ROWS = {
         "get",
         {},
     ),
+    # Whoever runs the meeting: the editor of its organiser, the region's
+    # facilitator, coordinators (meetings.run_meeting).
+    "from_meeting": (
+        {**manages(200), "editor": 200},
+        lambda w: [w["meeting_agreement"].pk],
+        "get",
+        {},
+    ),
 }
 
 
@@ -93,11 +101,19 @@ def world(agreement, authority, cso_commitment, authority_commitment, media_root
     )
     update.file.save("evidencia.pdf", ContentFile(PDF), save=False)
     update.save()
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(
+        title="Foro de seguimiento", municipality=agreement.municipalities.get()
+    )
+    meeting.organizers.add(cso_commitment.responsible.organization)
+    meeting_agreement = meeting.agreements.create(text="Publicar el calendario de consultas.")
     return {
         "agreement": agreement,
         "authority": authority,
         "commitment": cso_commitment,
         "update": update,
+        "meeting_agreement": meeting_agreement,
     }
 
 

@@ -76,11 +76,22 @@ def edits_another_party(user, update) -> bool:
     return reviewing_party(user, update) is not None
 
 
+@rules.predicate
+def runs_meeting_of(user, meeting_agreement) -> bool:
+    """Whoever runs the meeting where the agreement was reached (meetings.run_meeting)."""
+    from polo.meetings.rules import runs_meeting
+
+    return meeting_agreement is not None and runs_meeting(user, meeting_agreement.meeting)
+
+
 rules.add_perm("agreements.view_agreement", is_public_agreement | manages_agreement)
 rules.add_perm("agreements.create_agreement", is_facilitator | is_coordinator)
 rules.add_perm("agreements.manage_agreement", manages_agreement)
 rules.add_perm("agreements.post_update", edits_responsible_party | manages_commitment_agreement)
 rules.add_perm("agreements.review_update", edits_another_party)
+# An agreement reached at a meeting turned into a commitment (of an agreement the
+# meeting's organisers are party to, or of a new draft).
+rules.add_perm("agreements.commit_meeting_agreement", runs_meeting_of)
 
 # Django admin, for coordinators.
 rules.add_perm("agreements", is_coordinator)

@@ -122,3 +122,26 @@ def public_agreements_list() -> QuerySet:
         )
         .order_by("-signed_on", "title", "pk")
     )
+
+
+def parties_for_meeting(meeting, user) -> QuerySet:
+    """The parties of the agreements a meeting's agreement may become a
+    commitment of: agreements in force (or drafts, for those who manage them)
+    that one of the meeting's organisers is party to. Each party is a possible
+    responsible one; its agreement comes with it."""
+    agreements = Agreement.objects.filter(parties__organization__in=meeting.organizers.values("pk"))
+    in_force = Q(agreement__status=Agreement.Status.SIGNED)
+    if user.is_coordinator:
+        visible = in_force | Q(agreement__status=Agreement.Status.DRAFT)
+    elif user.is_facilitator:
+        visible = in_force | Q(
+            agreement__status=Agreement.Status.DRAFT,
+            agreement__region__in=user.regions.values("pk"),
+        )
+    else:
+        visible = in_force
+    return (
+        Party.objects.filter(visible, agreement__in=agreements.values("pk"))
+        .select_related("agreement", "organization")
+        .order_by("agreement__title", "agreement__pk", "pk")
+    )

@@ -30,6 +30,7 @@ from polo.agreements.models import (
     Signatory,
 )
 from polo.agreements.rules import reviewing_party
+from polo.meetings.models import MeetingAgreement
 
 RESERVED_SLUGS = {"nuevo", "region", "autoridad", "compromisos", "avances"}
 
@@ -95,6 +96,112 @@ def commitment_save(*, commitment: Commitment) -> Commitment:
         raise AgreementError(_("La parte responsable no es parte de este convenio."))
     commitment.full_clean()
     commitment.save()
+    return commitment
+
+
+def _unconverted(meeting_agreement: MeetingAgreement) -> MeetingAgreement:
+    """The meeting's agreement, locked, or a refusal if it is a commitment
+    already (of two submissions at once, the second waits and is refused)."""
+    locked = MeetingAgreement.objects.select_for_update().get(pk=meeting_agreement.pk)
+    if locked.commitment_id is not None:
+        raise AgreementError(_("Este acuerdo del encuentro ya es un compromiso de un convenio."))
+    return locked
+
+
+@transaction.atomic
+def commitment_from_meeting(
+    *,
+    meeting_agreement: MeetingAgreement,
+    responsible: Party,
+    text: str,
+    due_on: datetime.date,
+    indicator: str,
+    by: User,
+) -> Commitment:
+    """An agreement reached at a meeting becomes a commitment of an existing
+    agreement (convenio) that one of the meeting's organisers is party to, with
+    the link both ways. ``responsible`` is a party of that agreement."""
+    locked = _unconverted(meeting_agreement)
+    agreement = responsible.agreement
+    if agreement.status not in (Agreement.Status.DRAFT, Agreement.Status.SIGNED):
+        raise AgreementError(_("El convenio ya no está en vigor: no recibe compromisos nuevos."))
+    organizers = locked.meeting.organizers.values("pk")
+    if not agreement.parties.filter(organization__in=organizers).exists():
+        raise AgreementError(
+            _("Ninguna organización convocante del encuentro es parte de ese convenio.")
+        )
+    position = agreement.commitments.count() + 1
+    commitment = commitment_save(
+        commitment=Commitment(
+            agreement=agreement,
+            responsible=responsible,
+            text=text,
+            due_on=due_on,
+            indicator=indicator,
+            position=position,
+        )
+    )
+    locked.commitment = commitment
+    locked.save(update_fields=["commitment"])
+    return commitment
+
+
+@transaction.atomic
+def agreement_draft_from_meeting(
+    *,
+    meeting_agreement: MeetingAgreement,
+    title: str,
+    kind: str,
+    responsible_organization,
+    text: str,
+    due_on: datetime.date,
+    indicator: str,
+    by: User,
+) -> Commitment:
+    """A new draft agreement starts from an agreement reached at a meeting: the
+    meeting's organisers are its parties (the responsible one among them), the
+    region is the meeting's, and its first commitment is the meeting's agreement.
+    Those who manage agreements of the region complete and sign it."""
+    locked = _unconverted(meeting_agreement)
+    meeting = locked.meeting
+    organizers = list(meeting.organizers.order_by("pk"))
+    if responsible_organization not in organizers:
+        raise AgreementError(_("La parte responsable debe ser una organización convocante."))
+    region_id = meeting.municipality.region_id if meeting.municipality_id else None
+    if region_id is None:
+        raise AgreementError(
+            _(
+                "El encuentro no tiene un municipio de una región del programa: "
+                "no se sabe de qué región sería el convenio."
+            )
+        )
+    agreement = agreement_save(
+        agreement=Agreement(
+            title=title,
+            kind=kind,
+            status=Agreement.Status.DRAFT,
+            region_id=region_id,
+            description=_("Surge del encuentro «%(meeting)s».") % {"meeting": meeting.title},
+        ),
+        by=by,
+    )
+    agreement.municipalities.add(meeting.municipality)
+    parties = {
+        organization.pk: Party.objects.create(agreement=agreement, organization=organization)
+        for organization in organizers
+    }
+    commitment = commitment_save(
+        commitment=Commitment(
+            agreement=agreement,
+            responsible=parties[responsible_organization.pk],
+            text=text,
+            due_on=due_on,
+            indicator=indicator,
+            position=1,
+        )
+    )
+    locked.commitment = commitment
+    locked.save(update_fields=["commitment"])
     return commitment
 
 

@@ -357,14 +357,24 @@ class Registration(models.Model):
 
 
 class MeetingAgreement(models.Model):
-    """An agreement reached at a meeting. The agreements module (to come) turns
-    these into commitments by pointing at them."""
+    """An agreement reached at a meeting, in its minutes. Those who run the
+    meeting may turn it into a commitment of an agreement (convenio):
+    ``commitment`` then points at it (see agreements.services.commitment_from_meeting)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agreements")
     position = models.PositiveSmallIntegerField(_("orden"), default=0)
     text = models.TextField(_("acuerdo"))
     responsible = models.CharField(_("responsable"), max_length=200, blank=True)
     due_date = models.DateField(_("fecha compromiso"), null=True, blank=True)
+    commitment = models.OneToOneField(
+        "agreements.Commitment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="meeting_agreement",
+        verbose_name=_("compromiso de convenio"),
+    )
     history = HistoricalRecords()
 
     class Meta:

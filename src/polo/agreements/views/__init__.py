@@ -1,6 +1,11 @@
 """The agreements' views: public pages, managing agreements, commitment updates."""
 
-from polo.agreements.views import editing, public, updates
+from polo.agreements.views import editing, from_meeting, public, updates
 
 # Fixed paths before the agreement's ``<slug>/``.
-urlpatterns = [*editing.urlpatterns, *updates.urlpatterns, *public.urlpatterns]
+urlpatterns = [
+    *editing.urlpatterns,
+    *updates.urlpatterns,
+    *from_meeting.urlpatterns,
+    *public.urlpatterns,
+]

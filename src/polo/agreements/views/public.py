@@ -115,6 +115,20 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def _source_meeting(request: HttpRequest, commitment):
+    """The meeting whose agreement this commitment arises from, if the person may see it."""
+    from polo.meetings.models import MeetingAgreement
+
+    origin = (
+        MeetingAgreement.objects.filter(commitment=commitment)
+        .select_related("meeting__municipality")
+        .first()
+    )
+    if origin is None or not request.user.has_perm("meetings.view_meeting", origin.meeting):
+        return None
+    return origin.meeting
+
+
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = commitment_for(request, pk)
     user = request.user
@@ -139,6 +153,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": commitment.is_overdue(),
             "today": today(),
             "updates": updates,
+            "source_meeting": _source_meeting(request, commitment),
             "can_post": commitment.agreement.is_in_force
             and user.has_perm("agreements.post_update", commitment),
             "manages": user.has_perm("agreements.manage_agreement", commitment.agreement),

@@ -64,7 +64,7 @@ def write_up(request: HttpRequest, meeting) -> HttpResponse:
             "minutes_form": minutes_form,
             "agreement_form": agreement_form,
             "file_form": file_form,
-            "agreements": meeting.agreements.all(),
+            "agreements": meeting.agreements.select_related("commitment__agreement"),
             "files": meeting.files.all(),
             "evaluation": selectors.meeting_evaluation(meeting),
         },

@@ -79,7 +79,7 @@ def meeting_detail(request: HttpRequest, meeting) -> HttpResponse:
         "agenda": meeting.agenda.all(),
         "organizers": meeting.organizers.all(),
         "themes": meeting.themes.all(),
-        "agreements": meeting.agreements.all(),
+        "agreements": meeting.agreements.select_related("commitment__agreement"),
         "files": meeting.files.all(),
         "counts": selectors.meeting_counts(meeting),
         "runs": runs,
