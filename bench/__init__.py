@@ -20,4 +20,5 @@ MODULES: list[str] = [
     "bench.agreements",
     "bench.consultations",
     "bench.practices",
+    "bench.agendas_supports",
 ]

@@ -20,12 +20,13 @@ Figures, not assertions: a missed bar prints MISS.
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
 import random
 import statistics
 import time
+from functools import partial
 
+from bench import concurrency
 from bench.harness import Context, Page, Section, table
 
 BAR_PER_SECOND = 500
@@ -47,34 +48,14 @@ def sections(ctx: Context) -> list[Section]:
     consultation, voters = _prepare(WORKERS * per_worker)
     shares = [voters[i::WORKERS] for i in range(WORKERS)]
     solo, shares[0] = shares[0][:SOLO], shares[0][SOLO:]
-    connections.close_all()  # the children must not share the parent's connection
-
-    forked = multiprocessing.get_context("fork")
-    start = forked.Barrier(WORKERS)
-    results = forked.Queue()
-    processes = [
-        forked.Process(target=_vote, args=(consultation.pk, share, n, start, results))
-        for n, share in enumerate(shares)
-    ]
+    connections.close_all()
     solo_rate, solo_ms = _one_voter_alone(consultation.pk, solo)
     connections.close_all()
-    load_before = _load()
-    for process in processes:
-        process.start()
-    outcomes = [results.get() for _ in processes]
-    for process in processes:
-        process.join()
-    load_after = _load()
+    run = concurrency.run(partial(_vote, consultation.pk), shares)
+    load_before, load_after = run.load_before, run.load_after
 
-    accepted = sum(o["accepted"] for o in outcomes)
-    refused = sum(o["refused"] for o in outcomes)
-    errors = [e for o in outcomes for e in o["errors"]]
-    began = min(o["began"] for o in outcomes)
-    ended = max(o["ended"] for o in outcomes)
-    wall = ended - began
-    rate = accepted / wall if wall else 0.0
-    latencies = sorted(ms for o in outcomes for ms in o["latencies_ms"])
-    receipts = [r for o in outcomes for r in o["receipts"]]
+    accepted, refused, errors = run.accepted, run.refused, run.errors
+    wall, rate, latencies, receipts = run.wall, run.rate, run.latencies, run.receipts
 
     from polo.consultations import services
 
@@ -118,7 +99,7 @@ def sections(ctx: Context) -> list[Section]:
             f"{WORKERS} voters at once, {len(voters):,} ballots",
             f"{rate:,.0f}",
             f"{statistics.median(latencies):.1f}" if latencies else "—",
-            f"{_p95(latencies):.1f}" if latencies else "—",
+            f"{concurrency.p95(latencies):.1f}" if latencies else "—",
             f"≥ {BAR_PER_SECOND}/s: {verdict}",
         ]
     ]
@@ -163,15 +144,6 @@ def sections(ctx: Context) -> list[Section]:
         "load_after": load_after,
     }
     return [Section("Consultas ciudadanas (issue 7)", text, data)]
-
-
-def _load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def _p95(values: list[float]) -> float:
-    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
 def _prepare(count: int):
@@ -242,36 +214,32 @@ def _analyze() -> None:
             cursor.execute("ANALYZE accounts_user, consultations_votingcode")
 
 
-def _vote(consultation_pk, share, worker, start, results) -> None:
-    """One voter process: its own connection, its share of the voters."""
+def _vote(consultation_pk, share, worker, outcome, ready) -> None:
+    """One voter process (``bench.concurrency``): its share of the voters."""
     from django.contrib.auth import get_user_model
-    from django.db import connections
 
     from polo.consultations import services
     from polo.consultations.models import Consultation
 
-    outcome = {"accepted": 0, "refused": 0, "errors": [], "latencies_ms": [], "receipts": []}
-    try:
-        consultation = Consultation.objects.get(pk=consultation_pk)
-        spec = services.ballot_spec(consultation)
-        users = {
-            u.pk: u
-            for u in get_user_model().objects.filter(pk__in=[v for k, v in share if k == "user"])
-        }
-        rng = random.Random(f"{SEED}:{worker}")
-        questions = list(spec.items())
-        start.wait()
-        outcome["began"] = time.time()
-        for n, (kind, who) in enumerate(share):
-            answers = {}
-            for pk, question in questions:
-                options = sorted(question.options)
-                size = {"single": 1, "multiple": 2, "ranking": len(options)}[question.kind]
-                answers[pk] = rng.sample(options, rng.randint(0, size))
-            identity = {"user": users[who]} if kind == "user" else {"code": who}
-            clicks = 2 if n % DOUBLE_CLICK_EVERY == 0 else 1
-            for _click in range(clicks):
-                started = time.perf_counter()
+    consultation = Consultation.objects.get(pk=consultation_pk)
+    spec = services.ballot_spec(consultation)
+    users = {
+        u.pk: u
+        for u in get_user_model().objects.filter(pk__in=[v for k, v in share if k == "user"])
+    }
+    rng = random.Random(f"{SEED}:{worker}")
+    questions = list(spec.items())
+    ready()
+    for n, (kind, who) in enumerate(share):
+        answers = {}
+        for pk, question in questions:
+            options = sorted(question.options)
+            size = {"single": 1, "multiple": 2, "ranking": len(options)}[question.kind]
+            answers[pk] = rng.sample(options, rng.randint(0, size))
+        identity = {"user": users[who]} if kind == "user" else {"code": who}
+        clicks = 2 if n % DOUBLE_CLICK_EVERY == 0 else 1
+        for _click in range(clicks):
+            with concurrency.clock(outcome):
                 try:
                     receipt = services.ballot_cast(
                         consultation=consultation, answers=answers, spec=spec, **identity
@@ -283,15 +251,6 @@ def _vote(consultation_pk, share, worker, start, results) -> None:
                 else:
                     outcome["accepted"] += 1
                     outcome["receipts"].append(receipt)
-                outcome["latencies_ms"].append((time.perf_counter() - started) * 1000)
-        outcome["ended"] = time.time()
-    except Exception as error:  # noqa: BLE001
-        outcome["errors"].append(repr(error))
-        outcome.setdefault("began", time.time())
-        outcome.setdefault("ended", time.time())
-    finally:
-        connections.close_all()
-        results.put(outcome)
 
 
 def _one_voter_alone(consultation_pk, voters) -> tuple[float, float]:
