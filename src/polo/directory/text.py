@@ -26,10 +26,19 @@ STOPWORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("spanish")
 
 
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark, for str.translate to drop (built on first use).
+    They all lie from U+0300 to the end of plane 1 (U+1E94A is the last in
+    Unicode 14); the planes above hold none."""
+    return dict.fromkeys(code for code in range(0x300, 0x20000) if unicodedata.combining(chr(code)))
+
+
 def fold(value: str) -> str:
     """Lower case without accents; keeps ñ apart from n only where it matters."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    if value.isascii():  # most text: nothing to decompose
+        return value.lower()
+    return unicodedata.normalize("NFKD", value.casefold()).translate(_combining_marks())
 
 
 def words(value: str) -> list[str]:

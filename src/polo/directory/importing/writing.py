@@ -12,13 +12,10 @@ from typing import Any
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import (
-    bulk_create_with_history,
-    bulk_update_with_history,
-    get_m2m_field_name,
-    get_m2m_reverse_field_name,
-)
+from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
+from polo.audit.bulk import record_history, record_m2m_history
+from polo.core.bulk import insert_rows, update_rows
 from polo.directory import facets
 from polo.directory.importing.common import BATCH, ImportApplyError, Progress, _chunks, _key, msg
 from polo.directory.models import ContactPoint, Identifier, Organization, Theme
@@ -39,13 +36,10 @@ class _Writer:
     progress: Progress | None = None
     theme_names: dict[int, str] = field(default_factory=dict)
 
-    def history_kwargs(self) -> dict[str, Any]:
-        return {
-            "batch_size": BATCH,
-            "default_user": self.user,
-            "default_change_reason": self.reason,
-            "default_date": self.when,
-        }
+    def record(self, model, ids: list[int], history_type: str) -> None:
+        """The audit trail of rows just written, by the database (polo.audit.bulk)."""
+        when, user, reason = self.when, self.user, self.reason
+        record_history(model, ids, history_type=history_type, when=when, user=user, reason=reason)
 
 
 def apply_import(
@@ -130,12 +124,14 @@ def _create(rows: list[dict], status: str, writer: _Writer) -> list[list[Any]]:
         themes = data["m2m"].get("themes", [])
         org.refresh_search_fields(theme_names=[writer.theme_names[pk] for pk in themes])
         organizations.append(org)
-    organizations = bulk_create_with_history(organizations, Organization, **writer.history_kwargs())
+    organizations = Organization.objects.bulk_create(organizations, batch_size=BATCH)
     if any(org.pk is None for org in organizations):  # pragma: no cover - old SQLite only
         raise ImportApplyError("The database did not return the new ids (SQLite ≥ 3.35 needed).")
+    ids = [org.pk for org in organizations]
+    writer.record(Organization, ids, "+")
     pairs = list(zip(rows, organizations, strict=True))
     _add_relations(pairs, writer, existing_contacts={})
-    _m2m_history([org.pk for org in organizations], "+", writer)
+    record_m2m_history(Organization, ids, history_type="+", when=writer.when)
     if writer.progress:
         writer.progress.advance(len(rows))
     return [[row["row"], org.pk, org.name] for row, org in pairs]
@@ -171,15 +167,14 @@ def _update(rows: list[dict], writer: _Writer) -> list[list[Any]]:
         org.updated_at = writer.when
         pairs.append((row, org))
     organizations = [org for _row, org in pairs]
-    bulk_update_with_history(
-        organizations, Organization, fields=sorted(changed), **writer.history_kwargs()
-    )
+    update_rows(organizations, sorted(changed))
+    writer.record(Organization, ids, "~")
     existing: dict[int, list[ContactPoint]] = defaultdict(list)
     for chunk in _chunks(ids):
         for contact in ContactPoint.objects.filter(organization_id__in=chunk):
             existing[contact.organization_id].append(contact)
     _add_relations(pairs, writer, existing_contacts=existing)
-    _m2m_history(ids, "~", writer)
+    record_m2m_history(Organization, ids, history_type="~", when=writer.when)
     if writer.progress:
         writer.progress.advance(len(rows))
     return [[row["row"], org.pk, org.name] for row, org in pairs]
@@ -202,12 +197,11 @@ def _add_relations(
         if existing_contacts:  # an update: the file's list replaces the old one
             for chunk in _chunks(replacing):
                 through.objects.filter(**{f"{source}__in": chunk}).delete()
-        links = [
-            through(**{source: org.pk, target: pk})
-            for row, org in pairs
-            for pk in row["data"]["m2m"].get(name, [])
-        ]
-        through.objects.bulk_create(links, batch_size=BATCH)
+        insert_rows(
+            through,
+            [source, target],
+            ((org.pk, pk) for row, org in pairs for pk in row["data"]["m2m"].get(name, [])),
+        )
     new_contacts: list[ContactPoint] = []
     changed_contacts: list[ContactPoint] = []
     for row, org in pairs:
@@ -226,53 +220,19 @@ def _add_relations(
             known[(kind, _key(value))] = contact
             new_contacts.append(contact)
     if new_contacts:
-        bulk_create_with_history(new_contacts, ContactPoint, **writer.history_kwargs())
+        new_contacts = ContactPoint.objects.bulk_create(new_contacts, batch_size=BATCH)
+        writer.record(ContactPoint, [contact.pk for contact in new_contacts], "+")
     if changed_contacts:
-        bulk_update_with_history(
-            changed_contacts, ContactPoint, fields=["is_public"], **writer.history_kwargs()
-        )
+        update_rows(changed_contacts, ["is_public"])
+        writer.record(ContactPoint, [contact.pk for contact in changed_contacts], "~")
     identifiers = [
         Identifier(organization_id=org.pk, scheme=scheme, value=value)
         for row, org in pairs
         for scheme, value in row["data"]["identifiers"]
     ]
     if identifiers:
-        bulk_create_with_history(identifiers, Identifier, **writer.history_kwargs())
-
-
-def _m2m_history(ids: list[int], history_type: str, writer: _Writer) -> None:
-    """simple-history records many-to-many state per historical row, but not on
-    bulk writes: add it, so the audit trail shows the themes an import set."""
-    history = Organization.history.model
-    history_ids: dict[int, int] = {}
-    for chunk in _chunks(ids):
-        history_ids.update(
-            history.objects.filter(
-                id__in=chunk, history_type=history_type, history_date=writer.when
-            ).values_list("id", "history_id")
-        )
-    for model_field in history._history_m2m_fields:
-        m2m_history = getattr(history, model_field.name).model
-        through = model_field.remote_field.through
-        source = get_m2m_field_name(model_field)
-        target = get_m2m_reverse_field_name(model_field)
-        records = []
-        for chunk in _chunks(ids):
-            links = through.objects.filter(**{f"{source}_id__in": chunk}).values_list(
-                "id", f"{source}_id", f"{target}_id"
-            )
-            for link_id, org_id, target_id in links:
-                records.append(
-                    m2m_history(
-                        **{
-                            "id": link_id,
-                            f"{source}_id": org_id,
-                            f"{target}_id": target_id,
-                            "history_id": history_ids[org_id],
-                        }
-                    )
-                )
-        m2m_history.objects.bulk_create(records, batch_size=BATCH)
+        identifiers = Identifier.objects.bulk_create(identifiers, batch_size=BATCH)
+        writer.record(Identifier, [identifier.pk for identifier in identifiers], "+")
 
 
 def _explain(rows: list[dict], exc: Exception) -> str:
