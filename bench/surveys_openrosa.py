@@ -33,11 +33,7 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -45,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import Context, Section, summarize, table
+from bench.server import Server, start_server
 
 CLIENTS = 16
 ROUNDS = 3
@@ -218,85 +215,14 @@ def _bodies(world: World, count: int, rng: random.Random) -> list[tuple[str, byt
 # --- the server ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    port: int
-    workers: int
-    threads: int
-    media: Path
-    log: Path
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 def _start_server() -> Server:
-    from django.db import connections
-
-    connections.close_all()  # the server's processes open their own
-    port = _free_port()
     workers = max(2, min(4, os.cpu_count() or 2))
-    threads = max(1, CLIENTS // workers)
-    media = Path(tempfile.mkdtemp(prefix="polo-bench-openrosa-"))
-    log_dir = Path(os.environ.get("POLO_VAR_DIR") or ROOT / "var") / "bench"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / "openrosa-server.log"
-    env = {
-        **os.environ,
-        "MEDIA_ROOT": str(media),
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])
-        ),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "polo.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(process, port, workers, threads, media, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.stop()
-    raise RuntimeError(f"gunicorn did not answer on port {port} within a minute; see {log}")
+    return start_server(
+        workers=workers,
+        threads=max(1, CLIENTS // workers),
+        log_name="openrosa-server.log",
+        media_prefix="polo-bench-openrosa-",
+    )
 
 
 # --- the clients ---------------------------------------------------------------------
