@@ -20,5 +20,6 @@ MODULES: list[str] = [
     "bench.agreements",
     "bench.consultations",
     "bench.practices",
+    "bench.agendas",
     "bench.agendas_supports",
 ]
