@@ -46,3 +46,23 @@ def test_the_demo_makes_agreements_in_every_region_and_twice_changes_nothing(ter
     assert (Agreement.objects.count(), Commitment.objects.count()) == before
     region = Agreement.objects.first().region
     assert as_visitor.get(f"/convenios/region/{region.slug}/").status_code == 200
+
+
+def test_with_the_meetings_demo_a_meetings_agreement_becomes_a_commitment(territory, as_visitor):
+    from polo.meetings.models import MeetingAgreement
+
+    steps = ["polo.demo.directory", "polo.demo.accounts", "polo.demo.meetings"]
+    demo.run(scale=demo.Scale(), stdout=io.StringIO(), steps=[*steps, "polo.demo.agreements"])
+    linked = MeetingAgreement.objects.filter(commitment__isnull=False).select_related(
+        "commitment__agreement", "meeting"
+    )
+    assert linked.exists()
+    reached = linked.first()
+    assert reached.commitment.agreement.parties.filter(
+        organization__in=reached.meeting.organizers.all()
+    ).exists()
+    page = as_visitor.get(reached.commitment.get_absolute_url()).content.decode()
+    assert "Surge del encuentro" in page
+    before = linked.count()
+    demo.run(scale=demo.Scale(), stdout=io.StringIO(), steps=["polo.demo.agreements"])
+    assert linked.count() == before

@@ -170,7 +170,49 @@ def populate(*, rng: random.Random, scale: Scale, stdout: TextIO) -> None:
             )
             _commitments(agreement, local=local, cso=cso, by=facilitator, rng=details)
             created += 1
-    stdout.write(f"  agreements: {created} agreements\n")
+    linked = _from_meetings(by=facilitator)
+    stdout.write(
+        f"  agreements: {created} agreements, {linked} commitments from meetings' agreements\n"
+    )
+
+
+def _from_meetings(*, by) -> int:
+    """In each demo agreement, one agreement reached at a meeting that one of its
+    parties organised becomes a commitment (the link both pages show). Again: none."""
+    from polo.agreements import services
+    from polo.meetings.models import MeetingAgreement
+
+    linked = 0
+    agreements = Agreement.objects.filter(
+        slug__startswith="demo-", status=Agreement.Status.SIGNED
+    ).order_by("slug")
+    for agreement in agreements:
+        if agreement.commitments.filter(meeting_agreement__isnull=False).exists():
+            continue
+        organizations = agreement.parties.filter(role=Party.Role.PARTY).values("organization")
+        reached = (
+            MeetingAgreement.objects.filter(
+                commitment__isnull=True, meeting__organizers__in=organizations
+            )
+            .select_related("meeting")
+            .order_by("meeting__start", "pk")
+            .first()
+        )
+        if reached is None:
+            continue
+        responsible = agreement.parties.filter(
+            role=Party.Role.PARTY, organization__in=reached.meeting.organizers.values("pk")
+        ).first()
+        services.commitment_from_meeting(
+            meeting_agreement=reached,
+            responsible=responsible,
+            text=reached.text,
+            due_on=reached.due_date or reached.meeting.start.date() + datetime.timedelta(days=90),
+            indicator="Acta o constancia que muestre lo acordado en el encuentro",
+            by=by,
+        )
+        linked += 1
+    return linked
 
 
 def _commitments(agreement, *, local, cso, by, rng) -> None:
