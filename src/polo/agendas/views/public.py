@@ -73,6 +73,7 @@ def proposal_list(request: HttpRequest, agenda: Agenda) -> HttpResponse:
         {
             "agenda": agenda,
             "page": page,
+            "rows": selectors.proposal_rows(agenda, page.object_list),
             "filters": filters,
             "themes": selectors.themes_in_use(agenda),
             "query": urlencode(filters.as_query()),
