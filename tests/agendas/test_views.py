@@ -460,3 +460,11 @@ def test_an_agreement_from_an_adopted_agenda_links_both_ways(as_visitor, agenda,
     assert "Convenio del agua" in page and agreement.get_absolute_url() in page
     page = as_visitor.get(agreement.get_absolute_url()).content.decode()
     assert url("adopted", agenda.slug) in page and "Foro de Zaachila" in page
+
+
+def test_participants_are_named_by_first_name_and_initial(as_visitor, agenda, proposal, resident):
+    Comment.objects.create(proposal=proposal, author=resident, body="De acuerdo")
+    page = as_visitor.get(proposal.get_absolute_url()).content.decode()
+    assert "Ana P." in page and "Carmen L." in page
+    assert "Ana Pérez" not in page and "Carmen López" not in page
+    assert "@ejemplo.mx" not in page
