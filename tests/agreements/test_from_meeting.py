@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from polo.agreements.models import Agreement, Commitment
@@ -227,10 +229,12 @@ def test_the_minutes_keep_a_fixed_number_of_queries(
             as_editor.post(url(reached), existing_data(responsible))
 
     add(2)
-    with django_assert_max_num_queries(30) as few:
+    with CaptureQueriesContext(connection) as few:
         as_editor.get(write_up)
         as_editor.get(meeting.get_absolute_url())
+    counted = len(few)  # now: the log is emptied by the next request
+    assert counted <= 30
     add(6)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(counted):
         as_editor.get(write_up)
         as_editor.get(meeting.get_absolute_url())
