@@ -109,6 +109,31 @@ class TestAgendaPage:
         assert response.status_code == 400
         assert not Agenda.objects.filter(slug="x").exists()
 
+    @pytest.mark.parametrize(
+        ("place", "message"),
+        [
+            ("none", "Elija la región o el municipio de la agenda."),
+            ("elsewhere", "El municipio no pertenece a la región elegida."),
+        ],
+    )
+    def test_an_agenda_needs_a_place_that_agrees_with_itself(
+        self, as_coordinator, region, other_municipality, theme, place, message
+    ):
+        data = {
+            "title": "Agenda de salud",
+            "slug": "salud",
+            "theme": theme.pk,
+            "method": "points",
+            "points": 5,
+            "ranks": 3,
+        }
+        if place == "elsewhere":
+            data.update(region=region.pk, municipality=other_municipality.pk)
+        response = as_coordinator.post(url("agenda_create"), data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not Agenda.objects.filter(slug="salud").exists()
+
 
 class TestProposals:
     def test_a_participant_proposes(self, as_participant, participant, agenda, theme):

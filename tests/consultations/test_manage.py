@@ -159,3 +159,20 @@ def test_a_consultation_for_those_at_a_meeting_can_be_saved(
     # Editing keeps the meeting.
     edit = reverse("consultations:edit", args=[consultation.slug])
     assert f'value="{ours.pk}" selected' in as_facilitator.get(edit).content.decode()
+
+
+def test_a_consultation_needs_a_place_that_agrees_with_itself(
+    consultation, region, other_municipality
+):
+    from django.core.exceptions import ValidationError
+
+    consultation.region, consultation.municipality = region, other_municipality
+    with pytest.raises(ValidationError) as refused:
+        consultation.full_clean()
+    assert refused.value.message_dict["municipality"] == [
+        "El municipio no pertenece a la región elegida."
+    ]
+    consultation.region = consultation.municipality = None
+    with pytest.raises(ValidationError) as refused:
+        consultation.full_clean()
+    assert "Elija la región o el municipio de la consulta." in refused.value.messages

@@ -58,15 +58,6 @@ class AgendaForm(forms.ModelForm):
             for name in ("slug", "method", "points", "ranks"):
                 self.fields[name].disabled = True
 
-    def clean(self):
-        data = super().clean()
-        region, municipality = data.get("region"), data.get("municipality")
-        if not region and not municipality:
-            raise forms.ValidationError(_("Elija la región o el municipio de la agenda."))
-        if region and municipality and municipality.region_id != region.pk:
-            self.add_error("municipality", _("El municipio no pertenece a la región elegida."))
-        return data
-
 
 class ProposalForm(forms.ModelForm):
     class Meta:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from polo.moderation.models import Moderated
+from polo.territory.validation import check_region_or_municipality
 
 
 class Phase(models.TextChoices):
@@ -170,16 +171,9 @@ class Agenda(models.Model):
         return reverse("agendas:agenda", args=[self.slug])
 
     def clean(self) -> None:
-        if self.region_id is None and self.municipality_id is None:
-            raise ValidationError(_("Elija la región o el municipio de la agenda."))
-        if (
-            self.region_id
-            and self.municipality_id
-            and self.municipality.region_id != self.region_id
-        ):
-            raise ValidationError(
-                {"municipality": _("El municipio no pertenece a la región elegida.")}
-            )
+        check_region_or_municipality(
+            self, missing=_("Elija la región o el municipio de la agenda.")
+        )
 
     @property
     def territory_region_id(self) -> int | None:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from polo.meetings.models import Sector
+from polo.territory.validation import check_region_or_municipality
 
 # No 0/O, 1/I/L: receipts and codes are read aloud and copied by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -153,16 +154,9 @@ class Consultation(models.Model):
         return reverse("consultations:detail", args=[self.slug])
 
     def clean(self) -> None:
-        if self.region_id is None and self.municipality_id is None:
-            raise ValidationError(_("Elija la región o el municipio de la consulta."))
-        if (
-            self.municipality_id
-            and self.region_id
-            and self.municipality.region_id != self.region_id
-        ):
-            raise ValidationError(
-                {"municipality": _("El municipio no pertenece a la región elegida.")}
-            )
+        check_region_or_municipality(
+            self, missing=_("Elija la región o el municipio de la consulta.")
+        )
         if self.eligibility == self.Eligibility.SECTOR and not self.sector:
             raise ValidationError({"sector": _("Elija el sector que puede votar.")})
         if self.eligibility == self.Eligibility.MEETING and not self.meeting_id:
