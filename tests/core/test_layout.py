@@ -33,7 +33,8 @@ def test_the_navigation_links_built_modules_and_names_the_others_as_coming(as_vi
     assert '<a href="/consultas/"' in nav
     assert '<a href="/convenios/"' in nav
     assert '<a href="/buenas-practicas/"' in nav
-    assert nav.count("<a ") == 7
+    assert '<a href="/agendas/"' in nav
+    assert nav.count("<a ") == 8
     assert '<li class="nav-soon">Próximamente: Formación, Redes, Biblioteca</li>' in nav
 
 
