@@ -58,7 +58,9 @@ def _search_context(request: HttpRequest, filters: DirectoryFilters) -> dict:
     return {
         "filters": filters,
         "facets": facet_set.facets,
+        "facet_fieldsets": facets.facet_fieldsets(facet_set.facets),
         "active_filters": facet_set.active,
+        "total": facet_set.total,
         "sorts": [(key, str(label)) for key, label in SORTS.items()],
         "list_path": reverse("directory:index"),
         "map_path": reverse("directory:map"),
@@ -83,9 +85,11 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("municipality__state")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
     )
-    # Not a number: the first page; past the end (or below 1): the last one.
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = _search_context(request, filters)
+    paginator = Paginator(results, PAGE_SIZE)
+    paginator.count = context["total"]  # counted with the facets: no second count
+    # Not a number: the first page; past the end (or below 1): the last one.
+    page = paginator.get_page(request.GET.get("page"))
     context["page"] = page
     context["page_links"] = _page_links(request.path, filters, page)
     if page.has_previous():
