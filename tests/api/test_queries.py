@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from polo.directory.models import ContactPoint, Organization
 from tests import factories as f
 
-# The count, the page, themes, populations, languages, public contacts.
+# The count (kept per search until the directory changes), the page, themes,
+# populations, languages, public contacts.
 LIST_QUERIES = 6
 
 
@@ -72,10 +74,29 @@ def test_the_list_does_a_fixed_number_of_queries(
 def test_a_small_and_a_full_page_cost_the_same(as_visitor, crowded):
     counts = []
     for page_size in (5, 100):
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             as_visitor.get("/api/v1/organizations", {"page_size": page_size})
         counts.append(len(queries))
     assert counts[0] == counts[1] == LIST_QUERIES
+
+
+def test_the_count_of_a_search_is_kept_until_the_directory_changes(as_visitor, crowded):
+    """Another page of the same search does not count again; a change to the
+    directory makes the next page count afresh, and the count is right."""
+    cache.clear()
+    params = {"q": "mujeres", "page_size": 5}
+    first = as_visitor.get("/api/v1/organizations", params).json()["count"]
+    with CaptureQueriesContext(connection) as queries:
+        second = as_visitor.get("/api/v1/organizations", {**params, "page": 2}).json()
+    assert len(queries) == LIST_QUERIES - 1
+    assert second["count"] == first >= len(crowded)
+    crowded[0].status = Organization.Status.ARCHIVED
+    crowded[0].save()
+    with CaptureQueriesContext(connection) as queries:
+        third = as_visitor.get("/api/v1/organizations", {**params, "page": 3}).json()
+    assert len(queries) == LIST_QUERIES
+    assert third["count"] == first - 1
 
 
 def test_the_detail_does_a_fixed_number_of_queries(

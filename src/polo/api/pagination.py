@@ -33,10 +33,13 @@ class Page(Schema):
     previous: str | None = Field(description="URL de la página anterior, o null.")
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> dict[str, Any]:
-    """Two queries: the count and the page. A page past the last is a 404; an
-    empty result is one empty page 1."""
-    count = queryset.count()
+def paginate(
+    request: HttpRequest, queryset: QuerySet, params: PageParams, *, count: int | None = None
+) -> dict[str, Any]:
+    """Two queries: the count (unless the caller knows it) and the page. A page
+    past the last is a 404; an empty result is one empty page 1."""
+    if count is None:
+        count = queryset.count()
     pages = max(1, ceil(count / params.page_size))
     if params.page > pages:
         raise HttpError(

@@ -82,16 +82,19 @@ def record_m2m_history(
         through = model_field.remote_field.through
         source = get_m2m_field_name(model_field) + "_id"
         target = get_m2m_reverse_field_name(model_field) + "_id"
+        # The chunk's historical rows are picked first (MATERIALIZED: once), then
+        # joined to their links through the links' index. Written as one join,
+        # PostgreSQL estimated the historical rows of a date it had not analysed
+        # yet at one, and read all of this write's rows for every chunk.
         sql = (
+            f"WITH h AS MATERIALIZED (SELECT id, history_id FROM {qn(history._meta.db_table)} "
+            "WHERE id IN ({}) AND history_date = %s AND history_type = %s) "
             f"INSERT INTO {qn(m2m_history._meta.db_table)} (id, {qn(source)}, {qn(target)}, "
             f"history_id) SELECT link.id, link.{qn(source)}, link.{qn(target)}, h.history_id "
-            f"FROM {qn(through._meta.db_table)} link JOIN {qn(history._meta.db_table)} h "
-            f"ON h.id = link.{qn(source)} AND h.history_date = %s AND h.history_type = %s "
-            "WHERE link.{} IN ({})"
+            f"FROM h JOIN {qn(through._meta.db_table)} link ON link.{qn(source)} = h.id"
         )
         with connection.cursor() as cursor:
             for chunk in _chunks(list(ids)):
                 cursor.execute(
-                    sql.format(qn(source), ", ".join(["%s"] * len(chunk))),
-                    (date, history_type, *chunk),
+                    sql.format(", ".join(["%s"] * len(chunk))), (*chunk, date, history_type)
                 )

@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from polo.directory.models import Language, Organization, Population, Theme
-from polo.directory.selectors import DirectoryFilters, filter_conditions
+from polo.directory.selectors import DirectoryFilters, filter_conditions, organization_search
 from polo.territory.models import Municipality, Region, State
 
 # Cached counts live this long: the signals that change the version reach this
@@ -263,6 +263,20 @@ def facet_counts(filters: DirectoryFilters, *, fresh: bool = False) -> dict[str,
         counts = count_facets(asked)
         cache.set(key, counts, FACET_CACHE_SECONDS)
     return counts
+
+
+def result_count(filters: DirectoryFilters) -> int:
+    """How many published organisations a search finds, from the cache when the
+    same search was counted since the directory last changed (the facets' key
+    and lifetime): the API's pages count once per search, not once per page."""
+    asked = replace(filters, sort="relevance", errors=())
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
+    key = f"directory:count:{_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = organization_search(asked).count()
+        cache.set(key, count, FACET_CACHE_SECONDS)
+    return count
 
 
 def count_facets(filters: DirectoryFilters) -> dict[str, Counts]:

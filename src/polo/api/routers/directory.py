@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from polo.api import selectors
 from polo.api.errors import Error, MergedOrganization
 from polo.api.pagination import Page, PageParams, paginate
+from polo.directory import facets
 from polo.directory.models import Alliance as AllianceModel
 from polo.directory.models import ContactPoint, Organization
 from polo.directory.selectors import SORTS, DirectoryFilters, organization_search
@@ -280,8 +281,13 @@ def organization_list(
     filtros que la página del directorio. Parámetros desconocidos se ignoran; un valor
     que no puede ser correcto (un tipo inexistente, una clave INEGI mal formada) da 400.
     Un tema, población o región que no existe simplemente no encuentra nada."""
-    search = organization_search(DirectoryFilters.from_params(request.GET, strict=True))
-    return paginate(request, selectors.organization_items(search), paging)
+    asked = DirectoryFilters.from_params(request.GET, strict=True)
+    return paginate(
+        request,
+        selectors.organization_items(organization_search(asked)),
+        paging,
+        count=facets.result_count(asked),
+    )
 
 
 @router.get(
