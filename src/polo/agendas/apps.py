@@ -8,9 +8,10 @@ class AgendasConfig(AppConfig):
     verbose_name = _("Agendas comunes")
 
     def ready(self) -> None:
-        from polo.agendas import models, rules, services
+        from polo.agendas import listing, models, rules, services
         from polo.moderation import registry
 
         registry.register(models.Proposal, moderators=rules.moderates, label=_("propuesta"))
         registry.register(models.Comment, moderators=rules.moderates, label=_("comentario"))
         services.register_personal_data()
+        listing.connect()

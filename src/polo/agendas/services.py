@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polo.agendas import selectors
+from polo.agendas import listing, selectors
 from polo.agendas.models import (
     Agenda,
     Amendment,
@@ -160,6 +160,7 @@ def comment_create(*, proposal: Proposal, by, body: str, parent: Comment | None 
     comment.full_clean(exclude=["proposal", "author", "parent"])
     comment.save()
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    listing.changed(proposal.agenda_id)
     return comment
 
 
@@ -235,6 +236,7 @@ def support_add(*, proposal: Proposal, by) -> bool:
         inserted = cursor.fetchone() is not None
     if inserted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+        listing.changed(proposal.agenda_id)
     return inserted
 
 
@@ -245,6 +247,7 @@ def support_withdraw(*, proposal: Proposal, by) -> bool:
     deleted, _ignored = Support.objects.filter(proposal=proposal, user=by).delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+        listing.changed(proposal.agenda_id)
     return bool(deleted)
 
 
@@ -389,8 +392,10 @@ def anonymize_participation(user) -> None:
     and ballots go (the published results keep their totals)."""
     Comment.objects.filter(author=user).update(body="[eliminado]")
     Amendment.objects.filter(author=user, status=Amendment.Status.PENDING).delete()
-    for proposal_id in Support.objects.filter(user=user).values_list("proposal", flat=True):
+    supported = Support.objects.filter(user=user).values_list("proposal", "proposal__agenda")
+    for proposal_id, agenda_id in supported:
         Proposal.objects.filter(pk=proposal_id).update(support_count=F("support_count") - 1)
+        listing.changed(agenda_id)
     Support.objects.filter(user=user).delete()
     Ballot.objects.filter(voter=user).exclude(agenda__phase=Phase.PRIORITISATION).delete()
 

@@ -5,7 +5,6 @@ adopted agenda (a page and a PDF)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,11 +13,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from polo.agendas import selectors
+from polo.agendas import listing, selectors
 from polo.agendas.models import Agenda, Phase, Support
 from polo.agendas.views.access import proposal_for, with_agenda
-
-PAGE_SIZE = 20
 
 
 @require_safe
@@ -64,18 +61,15 @@ def agenda_detail(request: HttpRequest, agenda: Agenda) -> HttpResponse:
 @with_agenda()
 def proposal_list(request: HttpRequest, agenda: Agenda) -> HttpResponse:
     filters = selectors.ProposalFilters.from_query(request.GET)
-    page = Paginator(selectors.proposals(agenda, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, themes = listing.proposal_page(agenda, filters, request.GET.get("page"))
     return render(
         request,
         "agendas/proposal_list.html",
         {
             "agenda": agenda,
             "page": page,
-            "rows": selectors.proposal_rows(agenda, page.object_list),
             "filters": filters,
-            "themes": selectors.themes_in_use(agenda),
+            "themes": themes,
             "query": urlencode(filters.as_query()),
         },
     )
