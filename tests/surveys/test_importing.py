@@ -716,6 +716,50 @@ def test_the_bulk_write_stores_what_the_services_would(
     assert later.pk > max(Response.objects.exclude(pk=later.pk).values_list("pk", flat=True))
 
 
+HOSTILE_TEXTS = [
+    "tabulador\tdentro, barra \\ invertida y\nsalto de línea",
+    "\\N",
+    '«comillas» "dobles" \\t \\n ; 100% 🌽',
+]
+
+
+@pytest.mark.parametrize("path", ["preview_then_confirm", "one_pass_in_workers"])
+def test_texts_with_tabs_backslashes_and_line_breaks_are_stored_as_written(
+    path, as_facilitator, baseline_round, baseline_version, municipality, monkeypatch
+):
+    """The bulk write sends rows to PostgreSQL as COPY text: a tab, a newline
+    or a backslash in an answer must not split or shift a row, and a text «\\N»
+    is a text, not a missing value, whichever process made the rows."""
+    from polo.surveys.importing import checking
+    from polo.surveys.services import answer_rows
+
+    spec = baseline_version.form
+    answers = [
+        (new_id(), baseline_answers(municipality, observaciones=text)) for text in HOSTILE_TEXTS
+    ]
+    data = kobo_csv(spec, answers)
+    if path == "preview_then_confirm":
+        job_id, _page = preview(as_facilitator, baseline_round, data)
+        confirm(as_facilitator, job_id)
+    else:
+        monkeypatch.setattr(checking, "PARALLEL_ROWS", 1)
+        monkeypatch.setattr(checking, "MAX_WORKERS", 2)
+        importing.import_file(io.BytesIO(data), round_=baseline_round, version=baseline_version)
+    stored_texts = {
+        response.instance_id: response.data["observaciones"] for response in Response.objects.all()
+    }
+    assert stored_texts == {
+        f"uuid:{instance}": text
+        for instance, text in zip([a[0] for a in answers], HOSTILE_TEXTS, strict=True)
+    }
+    for response in Response.objects.all():
+        assert sorted(response.answers.values_list("name", "row", "value", "number")) == sorted(
+            answer_rows(spec, response.data)
+        )
+        assert response.history.get().data == response.data
+    assert Answer.objects.filter(value="\\N", name="observaciones").count() == 1
+
+
 def test_in_one_process_responses_are_written_as_checked_and_a_late_rejection_undoes_them(
     baseline_round, baseline_version, municipality, monkeypatch
 ):

@@ -84,7 +84,9 @@ def import_file(
     plan: dict[str, Any] | None = None
     try:
         with transaction.atomic():
-            writer = Writer(round_=round_, version=version, user=user, file_name=file_name)
+            writer = Writer(
+                round_=round_, version=version, user=user, file_name=file_name, recheck=False
+            )
             plan = plan_import(
                 handle,
                 round_=round_,
@@ -95,6 +97,7 @@ def import_file(
                 limit=limit,
                 progress=progress,
                 sink=writer.write,
+                copies=writer.copies,
             )
             if not plan_is_writable(plan):
                 raise _NotWritten

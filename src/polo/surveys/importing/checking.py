@@ -6,7 +6,9 @@ preview's time; on a server with several processors, batches of responses are
 checked by as many forked workers while the main process reads the next rows
 and asks the database about the previous ones. Results come back in file
 order. Workers never touch the database: they receive answers and return
-answers and messages.
+answers and messages, and, when the responses are written as they are checked
+(``import_file`` on PostgreSQL), the COPY text of each accepted response
+(``writing.copy_rows_maker``), so that the main process only joins strings.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import datetime as dt
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from django.utils import translation
 
 from polo.surveys import validation
+from polo.surveys.importing.writing import copy_rows_maker
 from polo.surveys.spec import FormSpec
 
 # Files with at least this many responses are checked in parallel.
@@ -29,31 +32,44 @@ PARALLEL_ROWS = 10_000
 MAX_WORKERS = 4
 
 T = TypeVar("T")
-Result = tuple[dict[str, Any], list[str]]
+CopyRows = Callable[[dict[str, Any]], tuple[str, str]]
+# (computed answers, problems, COPY text of an accepted response or None)
+Result = tuple[dict[str, Any], list[str], tuple[str, str] | None]
 
-_state: tuple[FormSpec, dt.date, str | None] | None = None
+_state: tuple[FormSpec, dt.date, str | None, CopyRows | None] | None = None
 
 
-def check_all(spec: FormSpec, items: list[dict], today: dt.date, language: str | None) -> list:
+def check_all(
+    spec: FormSpec,
+    items: list[dict],
+    today: dt.date,
+    language: str | None,
+    copy_rows: CopyRows | None = None,
+) -> list[Result]:
     out: list[Result] = []
     for data in items:
         computed = validation.compute(spec, data, today=today)
-        problems = validation.validate(spec, computed, today=today, language=language)
-        out.append((computed, [str(problem) for problem in problems]))
+        problems = [
+            str(problem)
+            for problem in validation.validate(spec, computed, today=today, language=language)
+        ]
+        text = copy_rows(computed) if copy_rows is not None and not problems else None
+        out.append((computed, problems, text))
     return out
 
 
-def _init_worker(spec_json: dict, today: dt.date, language: str | None) -> None:
+def _init_worker(spec_json: dict, today: dt.date, language: str | None, copies: bool) -> None:
     global _state
-    _state = (FormSpec.from_json(spec_json), today, language)
+    spec = FormSpec.from_json(spec_json)
+    _state = (spec, today, language, copy_rows_maker(spec) if copies else None)
     if language:
         translation.activate(language)
 
 
 def _check_in_worker(items: list[dict]) -> list[Result]:
     assert _state is not None
-    spec, today, language = _state
-    return check_all(spec, items, today, language)
+    spec, today, language, copy_rows = _state
+    return check_all(spec, items, today, language, copy_rows)
 
 
 def workers_for(estimated_rows: int) -> int:
@@ -74,18 +90,21 @@ def check_batches(
     today: dt.date,
     language: str | None,
     workers: int = 1,
+    copies: bool = False,
 ) -> Iterator[tuple[T, list[Result]]]:
     """For each (payload, answers) batch, in order: (payload, [(computed answers,
-    problems)])."""
+    problems, COPY text)]); the COPY text of the responses without problems
+    when ``copies``, else None."""
     if workers <= 1:
+        copy_rows = copy_rows_maker(spec) if copies else None
         for payload, items in batches:
-            yield payload, check_all(spec, items, today, language)
+            yield payload, check_all(spec, items, today, language, copy_rows)
         return
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_worker,
-        initargs=(spec.to_json(), today, language),
+        initargs=(spec.to_json(), today, language, copies),
     )
     pending: deque[tuple[T, Future]] = deque()
     try:

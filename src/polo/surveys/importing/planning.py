@@ -245,6 +245,7 @@ def plan_import(
     limit: int | None = None,
     today: dt.date | None = None,
     sink: Callable[[list[list[Any]]], Any] | None = None,
+    copies: bool = False,
 ) -> dict[str, Any]:
     """Read a file and decide what to do with every response; write the
     answers to create to ``staging``. Writes nothing to the database.
@@ -252,7 +253,9 @@ def plan_import(
     ``sink``, instead of ``staging``: receives each batch of responses to
     create (the staged lines) as soon as it is decided, until a row is
     rejected (``import_file`` writes them as they come, inside a transaction
-    that it rolls back unless the plan is writable).
+    that it rolls back unless the plan is writable). With ``copies``, each of
+    those lines ends with its COPY text (``writing.copy_rows_maker``), made by
+    the checking workers.
 
     ``user`` limits the rows to their regions when they are a facilitator (a
     coordinator, or no user on the command line, may import anywhere).
@@ -271,6 +274,7 @@ def plan_import(
             progress=progress,
             today=today or timezone.localdate(),
             sink=sink,
+            copies=copies and sink is not None,
         )
     finally:
         prepared.source.close()
@@ -287,6 +291,7 @@ def _plan(
     progress: Progress | None,
     today: dt.date,
     sink: Callable[[list[list[Any]]], Any] | None = None,
+    copies: bool = False,
 ) -> dict[str, Any]:
     spec = prepared.spec
     language = translation.get_language()
@@ -339,13 +344,21 @@ def _plan(
     )
     with staged as out:
         for entries, results in checking.check_batches(
-            spec, prechecked(), today=today, language=language, workers=workers
+            spec,
+            prechecked(),
+            today=today,
+            language=language,
+            workers=workers,
+            copies=copies,
         ):
             checked: list[tuple[Record, dict]] = []
+            texts: dict[int, tuple[str, str]] = {}  # row → its COPY text, when made
             outcomes = iter(results)
             for record, reasons in entries:
                 if not reasons:
-                    data, reasons = next(outcomes)
+                    data, reasons, text = next(outcomes)
+                    if text is not None:
+                        texts[record.row] = text
                 if reasons:
                     _note(counts, listed, record, "rejected", reasons)
                     if label_example is None:
@@ -397,6 +410,8 @@ def _plan(
                     data,
                 ]
                 if sink is not None:
+                    if record.row in texts:
+                        line.append(texts[record.row])
                     lines.append(line)
                     continue
                 out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())

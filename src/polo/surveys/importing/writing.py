@@ -10,10 +10,14 @@ too, writes nothing.
 A large file is a hundred thousand responses and four million answers, so
 these rows skip the ORM: every response of an import shares most of its
 columns (round, version, status, source, who), which are prepared for the
-database once, and only the few that differ are prepared per row. PostgreSQL
-receives the rows through COPY, SQLite through one prepared ``executemany``
-(ids are taken from the sequence first, so that answers can point to their
-response); any other database goes through the ORM.
+database once, and only the few that differ are prepared per row (ids are
+taken from the sequence first, so that answers can point to their response).
+PostgreSQL receives the rows as the text of a COPY, one string per table and
+batch: the part of it that depends on the answers alone (the JSON of
+``Response.data``, the answer rows but for their response, round and
+municipality) is ``copy_rows``, which the checking workers run as they check
+(``checking``), so that this process only joins strings. SQLite receives them
+through one prepared ``executemany``; any other database goes through the ORM.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import datetime as dt
 import gzip
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -98,7 +103,13 @@ class Writer:
     """Writes batches of staged responses (the lines of a plan's staging file)
     with their history and their aggregate rows. Call inside a transaction."""
 
-    def __init__(self, *, round_: Round, version: FormVersion, user, file_name: str) -> None:
+    def __init__(
+        self, *, round_: Round, version: FormVersion, user, file_name: str, recheck: bool = True
+    ) -> None:
+        """``recheck``: ask the database again whether the responses were
+        imported meanwhile (after a preview shown to a person). ``import_file``
+        checks and writes each batch in the same transaction, a moment apart,
+        and leaves the last word to the unique instance id."""
         self.when = timezone.now()
         reason = (_g("Importación: %(file)s") % {"file": file_name})[:100]
         self.user = user
@@ -106,6 +117,13 @@ class Writer:
         self._writer = _Writer(
             round_=round_, version=version, user=user, when=self.when, reason=reason
         )
+        self._writer.recheck = recheck
+
+    @property
+    def copies(self) -> bool:
+        """Whether the rows go as COPY text: then the lines may carry it ready
+        (``copy_rows``), made by the checking workers."""
+        return self._writer.copies
 
     def write(self, batch: list[list[Any]]) -> int:
         written = self._writer.write(batch)
@@ -133,7 +151,10 @@ class _Writer:
         self.when = when
         self.reason = reason
         self.fast = connection.vendor in FAST_VENDORS
+        self.copies = connection.vendor == "postgresql"
+        self.recheck = True
         self.answers = answer_maker(self.spec)
+        self.copy_rows = copy_rows_maker(self.spec)
         shared = {
             "round_id": round_.pk,
             "form_version_id": version.pk,
@@ -177,19 +198,22 @@ class _Writer:
         )
 
     def write(self, batch: list[list[Any]]) -> int:
-        instances = [row[1] for row in batch]
-        taken = list(
-            Response.objects.filter(instance_id__in=instances).values_list(
-                "instance_id", flat=True
-            )[:1]
-        )
-        if taken:
-            # Imported by someone else after the preview: the preview no longer
-            # says what would happen, so nothing is written.
-            raise ImportApplyError(msg("taken_meanwhile", instance=taken[0]))
+        if self.recheck:
+            instances = [row[1] for row in batch]
+            taken = list(
+                Response.objects.filter(instance_id__in=instances).values_list(
+                    "instance_id", flat=True
+                )[:1]
+            )
+            if taken:
+                # Imported by someone else after the preview: the preview no longer
+                # says what would happen, so nothing is written.
+                raise ImportApplyError(msg("taken_meanwhile", instance=taken[0]))
         if not self.fast:
             return self._write_with_orm(batch)
         ids = _next_ids(Response, len(batch))
+        if self.copies:
+            return self._copy(batch, ids)
         values = []
         prepare_data = self.data_field.get_db_prep_save
         for pk, (_row, instance, submitted, municipality, community, organization, data) in zip(
@@ -219,6 +243,40 @@ class _Writer:
             rows += answers(data, (pk, round_id, municipality))
         _insert(Answer, ANSWER_COLUMNS, rows)
         return len(values)
+
+    def _copy(self, batch: list[list[Any]], ids: list[int]) -> int:
+        """PostgreSQL: the three tables' rows as COPY text. A line carries its
+        ``copy_rows`` text when a worker made it; otherwise it is made here."""
+        round_id = str(self.round.pk)
+        when = self.when.isoformat()
+        responses: list[str] = []
+        history: list[str] = []
+        answers: list[str] = []
+        for pk, line in zip(ids, batch, strict=True):
+            _row, instance, submitted, municipality, community, organization, data = line[:7]
+            data_text, answers_text = line[7] if len(line) > 7 else self.copy_rows(data)
+            moment = dt.datetime.fromisoformat(submitted).isoformat() if submitted else when
+            place = NULL if municipality is None else str(municipality)
+            values = {
+                "id": str(pk),
+                "instance_id": copy_text(instance),
+                "municipality_id": place,
+                "community_id": NULL if community is None else str(community),
+                "organization_id": NULL if organization is None else str(organization),
+                "data": data_text,
+                "started_at": moment,
+                "submitted_at": moment,
+            }
+            responses.append(self.responses.copy_line(values))
+            history.append(self.history.copy_line(values))
+            if answers_text:
+                # Each answer line begins with its response, round and municipality.
+                head = f"{pk}\t{round_id}\t{place}\t"
+                answers.append(head + answers_text.replace("\n", "\n" + head))
+        _copy(Response, self.responses.columns, responses)
+        _copy(Response.history.model, self.history.columns, history)
+        _copy(Answer, ANSWER_COLUMNS, answers)
+        return len(batch)
 
     def _write_with_orm(self, batch: list[list[Any]]) -> int:
         responses = []
@@ -298,6 +356,14 @@ class _Rows:
             else:
                 value = shared[field.attname] if field.attname in shared else field.get_default()
                 self.template.append(field.get_db_prep_save(value, connection))
+        self.text_template = [_copy_value(value) for value in self.template]
+
+    def copy_line(self, texts: dict[str, str]) -> str:
+        """One row as a line of COPY text, from the varying columns' texts."""
+        parts = list(self.text_template)
+        for position, name, _prepare in self.slots:
+            parts[position] = texts[name]
+        return "\t".join(parts)
 
     def insert(self, items: list[dict[str, Any]]) -> None:
         def rows() -> Iterator[tuple]:
@@ -347,15 +413,11 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def _insert(model: type[models.Model], columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """SQLite: the rows through one prepared statement, in chunks."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = list(columns)
     listed = ", ".join(connection.ops.quote_name(c) for c in names)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
         sql = f"INSERT INTO {table} ({listed}) VALUES ({', '.join(['%s'] * len(names))})"
         if isinstance(rows, list):
             for start in range(0, len(rows), 20_000):
@@ -369,6 +431,75 @@ def _insert(model: type[models.Model], columns: Iterable[str], rows: Iterable[tu
                 chunk = []
         if chunk:
             cursor.executemany(sql, chunk)
+
+
+def _copy(model: type[models.Model], columns: Iterable[str], lines: list[str]) -> None:
+    """PostgreSQL: rows already written as lines of COPY text, in one piece."""
+    if not lines:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    listed = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy,
+    ):
+        copy.write("\n".join(lines) + "\n")
+
+
+# ---- COPY text ----------------------------------------------------------------------------
+
+NULL = "\\N"
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(text: str) -> str:
+    """A text as a field of PostgreSQL's COPY text format: the backslash, tab,
+    newline and carriage return escaped (a value «\\N» stays a text, not NULL)."""
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _copy_value(value: Any) -> str:
+    """A value ready for the database (``get_db_prep_save``) as COPY text."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):  # psycopg's Int2 and the like write their class name
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if hasattr(value, "obj") and hasattr(value, "dumps"):  # psycopg's Json / Jsonb
+        return copy_text(json.dumps(value.obj))
+    return copy_text(str(value))
+
+
+def copy_rows_maker(spec: FormSpec) -> Callable[[dict[str, Any]], tuple[str, str]]:
+    """``rows(data)`` → the COPY text of ``data`` as JSON (``Response.data``)
+    and of its answer rows (``answer_maker``'s) without their first three
+    columns (response, round, municipality): one line per answer, joined by
+    newlines, for the writer to prefix. Depends on the answers alone, so the
+    checking workers can make it."""
+    answers = answer_maker(spec)
+    encoder = Response._meta.get_field("data").encoder
+    dumps = json.dumps
+    names: dict[str, str] = {}
+
+    def rows(data: dict[str, Any]) -> tuple[str, str]:
+        data_text = copy_text(dumps(data, ensure_ascii=False, separators=(",", ":"), cls=encoder))
+        lines = []
+        for name, row, value, number in answers(data):
+            field = names.get(name)
+            if field is None:
+                field = names[name] = copy_text(name)
+            lines.append(
+                f"{field}\t{row}\t{copy_text(value)}\t{NULL if number is None else repr(number)}"
+            )
+        return data_text, "\n".join(lines)
+
+    return rows
 
 
 # ---- answers for aggregates ---------------------------------------------------------------
