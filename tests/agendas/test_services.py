@@ -42,6 +42,37 @@ class TestPhases:
         assert agenda.phase == Phase.ADOPTED
         assert [p.proposal for p in agenda.priorities.all()] == [proposal]
 
+    def test_supporting_proposals_go_with_a_priority_and_each_proposal_once(
+        self, agenda, facilitator, proposal, second_proposal, participant
+    ):
+        third = make_proposal(agenda, participant, title="Huertos escolares")
+        set_phase(agenda, Phase.PRIORITISATION)
+        services.voting_close(agenda=agenda, by=facilitator)
+        refused = [
+            # supporting a proposal that is not chosen
+            {"proposals": [proposal], "supporting": {third.pk: [second_proposal]}},
+            # a proposal both chosen and supporting
+            {"proposals": [proposal, third], "supporting": {proposal.pk: [third]}},
+            # a proposal supporting two priorities
+            {
+                "proposals": [proposal, third],
+                "supporting": {proposal.pk: [second_proposal], third.pk: [second_proposal]},
+            },
+        ]
+        for arguments in refused:
+            with pytest.raises(ValidationError):
+                services.agenda_adopt(agenda=agenda, by=facilitator, **arguments)
+        assert not agenda.priorities.exists()
+        services.agenda_adopt(
+            agenda=agenda,
+            proposals=[proposal, third],
+            supporting={proposal.pk: [second_proposal]},
+            by=facilitator,
+        )
+        first, second = agenda.priorities.order_by("position")
+        assert list(first.supporting.all()) == [second_proposal]
+        assert not second.supporting.exists()
+
 
 class TestProposals:
     def test_only_while_collecting(self, agenda, participant):

@@ -431,10 +431,10 @@ class TestResultAndAdoption:
         adopt = url("adopt", voting.slug)
         assert as_facilitator.get(adopt).status_code == 403  # not closed yet
         as_facilitator.post(url("voting_close", voting.slug))
-        response = as_facilitator.post(
-            adopt, {f"p{proposal.pk}": "1", f"p{second_proposal.pk}": "1"}
-        )
-        assert response.status_code == 400  # the same position twice
+        for bad in ("0", "-1", "primero"):
+            response = as_facilitator.post(adopt, {f"p{proposal.pk}": bad})
+            assert response.status_code == 400
+        assert not Priority.objects.filter(agenda=voting).exists()
         response = as_facilitator.post(
             adopt, {f"p{proposal.pk}": "2", f"p{second_proposal.pk}": "1"}
         )
@@ -447,6 +447,29 @@ class TestResultAndAdoption:
         assert page.index(second_proposal.title) < page.index(proposal.title)
         pdf = as_visitor.get(url("adopted_pdf", voting.slug))
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+    def test_proposals_given_the_same_number_make_one_priority(
+        self, as_facilitator, as_visitor, voting, proposal, second_proposal, participant
+    ):
+        third = make_proposal(voting, participant, title="Huertos escolares")
+        as_facilitator.post(url("voting_close", voting.slug))
+        response = as_facilitator.post(
+            url("adopt", voting.slug),
+            {f"p{second_proposal.pk}": "1", f"p{proposal.pk}": "1", f"p{third.pk}": "2"},
+        )
+        assert response.status_code == 302
+        first, second = Priority.objects.filter(agenda=voting).order_by("position")
+        # The larger result leads (12 points against 7); the other supports it.
+        assert first.proposal == proposal
+        assert list(first.supporting.all()) == [second_proposal]
+        assert (second.position, second.proposal, list(second.supporting.all())) == (2, third, [])
+        page = as_visitor.get(url("adopted", voting.slug)).content.decode()
+        supports = page.index("Propuestas que la sustentan")
+        assert page.index(proposal.title) < supports < page.index(second_proposal.title)
+        assert page.index(second_proposal.title) < page.index(third.title)
+        assert page.count("Propuestas que la sustentan") == 1
+        pdf = as_visitor.get(url("adopted_pdf", voting.slug))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     def test_no_adopted_page_before_adoption(self, as_visitor, agenda):
         assert as_visitor.get(url("adopted", agenda.slug)).status_code == 404

@@ -516,12 +516,20 @@ class InPersonLine(models.Model):
 
 
 class Priority(models.Model):
-    """A priority of the adopted agenda: a proposal the facilitators adopted, in order."""
+    """A priority of the adopted agenda, in order: the proposal the facilitators
+    adopted, and the other proposals that support it (they asked for the same
+    thing in other words or places, and are adopted together with it)."""
 
     agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="priorities")
     position = models.PositiveSmallIntegerField(_("orden"))
     proposal = models.ForeignKey(
         Proposal, on_delete=models.PROTECT, related_name="priorities", verbose_name=_("propuesta")
+    )
+    supporting = models.ManyToManyField(
+        Proposal,
+        blank=True,
+        related_name="supported_priorities",
+        verbose_name=_("propuestas que la sustentan"),
     )
     history = HistoricalRecords()
 

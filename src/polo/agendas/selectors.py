@@ -4,10 +4,10 @@ database from the stored ballots and in-person counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from polo.agendas.models import Agenda, BallotLine, InPersonLine, Proposal
 from polo.directory.models import Membership, Theme
@@ -201,16 +201,38 @@ class AdoptedPriority:
     proposal: Proposal
     points: int
     in_person: int
+    supporting: list[Proposal] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> list:
+        """The evidence: the indicators of the priority's proposals, once each."""
+        return _once(i for p in (self.proposal, *self.supporting) for i in p.indicators.all())
+
+    @property
+    def organizations(self) -> list:
+        return _once(o for p in (self.proposal, *self.supporting) for o in p.organizations.all())
+
+
+def _once(items) -> list:
+    return list({item.pk: item for item in items}.values())
 
 
 def adopted_priorities(agenda: Agenda) -> list[AdoptedPriority]:
-    """The priorities in order, with their proposal's evidence and points."""
+    """The priorities in order, with their proposals' evidence and points."""
     points = {row["proposal"]: row for row in (agenda.result or {}).get("rows", [])}
+    supporting = Prefetch(
+        "supporting",
+        queryset=Proposal.objects.select_related("author", "municipality")
+        .prefetch_related("indicators", "organizations")
+        .order_by("-support_count", "pk"),
+    )
     priorities = (
         agenda.priorities.select_related(
             "proposal__author", "proposal__authority", "proposal__municipality"
         )
-        .prefetch_related("proposal__themes", "proposal__indicators", "proposal__organizations")
+        .prefetch_related(
+            "proposal__themes", "proposal__indicators", "proposal__organizations", supporting
+        )
         .order_by("position")
     )
     return [
@@ -219,6 +241,7 @@ def adopted_priorities(agenda: Agenda) -> list[AdoptedPriority]:
             proposal=p.proposal,
             points=points.get(p.proposal_id, {}).get("total", 0),
             in_person=points.get(p.proposal_id, {}).get("in_person", 0),
+            supporting=list(p.supporting.all()),
         )
         for p in priorities
     ]

@@ -4,7 +4,7 @@ reason) or ``ValidationError`` (bad input: a 400)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -73,23 +73,40 @@ def voting_close(*, agenda: Agenda, by) -> dict:
 
 
 @transaction.atomic
-def agenda_adopt(*, agenda: Agenda, proposals: Sequence[Proposal], by) -> list[Priority]:
-    """Adopt the chosen proposals, in the order given, as the agenda's priorities."""
+def agenda_adopt(
+    *,
+    agenda: Agenda,
+    proposals: Sequence[Proposal],
+    by,
+    supporting: Mapping[int, Sequence[Proposal]] | None = None,
+) -> list[Priority]:
+    """Adopt the chosen proposals, in the order given, as the agenda's
+    priorities; ``supporting`` gives, by a chosen proposal's id, the other
+    proposals adopted with it as its support. A proposal is adopted once."""
     agenda = _locked(agenda)
     if agenda.phase != Phase.PRIORITISATION or agenda.result_published_at is None:
         raise Refused(_("Se adopta una agenda cuyo resultado de priorización ya se publicó."))
     if not proposals:
         raise ValidationError(_("Elija al menos una propuesta como prioridad."))
+    supporting = {pk: [p.pk for p in group] for pk, group in (supporting or {}).items()}
     ids = [p.pk for p in proposals]
-    if len(set(ids)) != len(ids):
+    if set(supporting) - set(ids):
+        raise ValidationError(_("Las propuestas que sustentan van con una prioridad elegida."))
+    every = ids + [pk for group in supporting.values() for pk in group]
+    if len(set(every)) != len(every):
         raise ValidationError(_("Cada propuesta puede ser prioridad una sola vez."))
     valid = set(
-        Proposal.objects.visible().filter(agenda=agenda, pk__in=ids).values_list("pk", flat=True)
+        Proposal.objects.visible().filter(agenda=agenda, pk__in=every).values_list("pk", flat=True)
     )
-    if valid != set(ids):
+    if valid != set(every):
         raise ValidationError(_("Alguna propuesta elegida no es de esta agenda."))
     priorities = Priority.objects.bulk_create(
         Priority(agenda=agenda, position=i, proposal_id=pk) for i, pk in enumerate(ids, start=1)
+    )
+    Priority.supporting.through.objects.bulk_create(
+        Priority.supporting.through(priority_id=priority.pk, proposal_id=pk)
+        for priority in priorities
+        for pk in supporting.get(priority.proposal_id, ())
     )
     agenda.open_phase(Phase.ADOPTED, by=by)
     return priorities

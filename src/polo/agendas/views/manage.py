@@ -130,34 +130,46 @@ def voting_close(request: HttpRequest, agenda: Agenda) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @with_agenda(MANAGE)
 def adopt(request: HttpRequest, agenda: Agenda) -> HttpResponse:
-    """Choose the priorities: a position for each proposal that becomes one."""
+    """Choose the priorities: a position for each proposal that becomes one.
+    Proposals given the same position make one priority: the one with the
+    larger result leads it, the others support it."""
     if agenda.phase != Phase.PRIORITISATION or not agenda.result_is_public:
         raise Refused(_("Se adopta la agenda después de cerrar la priorización."))
     rows = (agenda.result or {}).get("rows", [])
     error = None
     if request.method == "POST":
+        rank = {row["proposal"]: i for i, row in enumerate(rows)}
         chosen = []
         try:
             for name, value in request.POST.items():
                 match = POINTS_FIELD.match(name)
                 if match and value.strip():
-                    chosen.append((int(value), int(match[1])))
+                    pk = int(match[1])
+                    chosen.append((int(value), rank.get(pk, len(rank)), pk))
         except ValueError:
             error = _("El orden debe ser un número entero.")
         else:
             chosen.sort()
-            positions = [position for position, _pk in chosen]
-            if len(set(positions)) != len(positions) or any(p < 1 for p in positions):
-                error = _("Dé a cada prioridad un número de orden distinto, desde 1.")
+            if any(position < 1 for position, _r, _pk in chosen):
+                error = _("Dé a cada prioridad un número de orden desde 1.")
             else:
                 found = {
                     p.pk: p
-                    for p in agenda.proposals.visible().filter(pk__in=[pk for _p, pk in chosen])
+                    for p in agenda.proposals.visible().filter(pk__in=[c[2] for c in chosen])
                 }
+                groups: dict[int, list] = {}
+                for position, _rank, pk in chosen:
+                    groups.setdefault(position, []).append(pk)
                 try:
+                    proposals = {pk: found.get(pk) or _missing(pk) for _p, _r, pk in chosen}
                     services.agenda_adopt(
                         agenda=agenda,
-                        proposals=[found.get(pk) or _missing(pk) for _p, pk in chosen],
+                        proposals=[proposals[group[0]] for group in groups.values()],
+                        supporting={
+                            group[0]: [proposals[pk] for pk in group[1:]]
+                            for group in groups.values()
+                            if len(group) > 1
+                        },
                         by=request.user,
                     )
                 except ValidationError as invalid:
