@@ -716,6 +716,31 @@ def test_the_bulk_write_stores_what_the_services_would(
     assert later.pk > max(Response.objects.exclude(pk=later.pk).values_list("pk", flat=True))
 
 
+def test_a_place_deleted_after_the_preview_refuses_the_write_in_words_and_writes_nothing(
+    as_facilitator, baseline_round, baseline_version, municipality
+):
+    """PostgreSQL checks the imported rows' foreign keys batch by batch (not at
+    the commit, which a test's transaction never reaches): a municipality gone
+    since the preview fails the write with a message, and nothing stays."""
+    from django.db import connection
+
+    from polo.territory.models import Municipality
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at the commit, after the test's transaction")
+    spec = baseline_version.form
+    job_id, _page = preview(
+        as_facilitator, baseline_round, kobo_csv(spec, responses_set(municipality))
+    )
+    Municipality.objects.filter(pk=municipality.pk).delete()
+    response = confirm(as_facilitator, job_id)
+    assert response["Location"] == reverse("surveys:responses_import_preview", args=[job_id])
+    page = as_facilitator.get(response["Location"]).content.decode()
+    assert "la base de datos rechazó un dato" in page
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not Response.history.exists()
+
+
 HOSTILE_TEXTS = [
     "tabulador\tdentro, barra \\ invertida y\nsalto de línea",
     "\\N",
