@@ -149,3 +149,34 @@ def test_an_unknown_municipality_key_changes_nothing(
     )
     services.response_link_respondent(response)
     assert response.municipality == organization.municipality
+
+
+def test_answers_go_with_their_response_without_database_constraints(
+    baseline_round, baseline_version, municipality
+):
+    """Answer rows have no foreign-key constraints in the database (an import
+    writes millions); Django's cascade still deletes them with their response."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Answer._meta.db_table)
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+
+    kept, deleted = (
+        _response(
+            baseline_round,
+            baseline_version,
+            municipality,
+            data=baseline_answers(municipality),
+            status=Response.Status.SUBMITTED,
+            municipality=municipality,
+        )
+        for _ in range(2)
+    )
+    for response in (kept, deleted):
+        services.response_store_answers(response)
+    deleted.delete()
+    assert not Answer.objects.filter(response_id=deleted.pk).exists()
+    assert Answer.objects.filter(response=kept).exists()
+    kept.delete()
+    assert not Answer.objects.exists()
