@@ -252,12 +252,18 @@ def _version() -> int:
     return version
 
 
+def _search_key(what: str, filters: DirectoryFilters) -> tuple[DirectoryFilters, str]:
+    """The search as counted (sort and errors do not change a count) and its
+    cache key, which the directory's version makes stale at every change."""
+    asked = replace(filters, sort="relevance", errors=())
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
+    return asked, f"directory:{what}:{_version()}:{digest}"
+
+
 def facet_counts(filters: DirectoryFilters, *, fresh: bool = False) -> dict[str, Counts]:
     """Every facet's counts (see count_facets), from the cache when this search
     was counted since the directory last changed, unless ``fresh``."""
-    asked = replace(filters, sort="relevance", errors=())
-    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
-    key = f"directory:facets:{_version()}:{get_language()}:{digest}"
+    asked, key = _search_key(f"facets:{get_language()}", filters)
     counts = None if fresh else cache.get(key)
     if counts is None:
         counts = count_facets(asked)
@@ -269,9 +275,7 @@ def result_count(filters: DirectoryFilters) -> int:
     """How many published organisations a search finds, from the cache when the
     same search was counted since the directory last changed (the facets' key
     and lifetime): the API's pages count once per search, not once per page."""
-    asked = replace(filters, sort="relevance", errors=())
-    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
-    key = f"directory:count:{_version()}:{digest}"
+    asked, key = _search_key("count", filters)
     count = cache.get(key)
     if count is None:
         count = organization_search(asked).count()

@@ -57,7 +57,6 @@ def _search_context(request: HttpRequest, filters: DirectoryFilters) -> dict:
     facet_set = facets.directory_facets(filters, path=request.path)
     return {
         "filters": filters,
-        "facets": facet_set.facets,
         "facet_fieldsets": facets.facet_fieldsets(facet_set.facets),
         "active_filters": facet_set.active,
         "total": facet_set.total,
