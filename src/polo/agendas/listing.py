@@ -5,8 +5,10 @@ people open it between two supports. Its parts that come from the database
 (how many proposals the filters find, the page's rows with their counts, the
 themes in use) are kept under keys that carry the agenda's list version. Every
 change a list shows — a proposal written, edited, hidden or restored, its
-themes, a support given or withdrawn, a comment — moves the version once its
-transaction commits (``changed``), so the next visit reads afresh.
+themes, a support given or withdrawn, a comment — moves the version at once
+and again when its transaction commits (``changed``), so the next visit reads
+afresh. A theme renamed elsewhere shows once the cached parts expire
+(``CACHE_SECONDS``).
 
 The default cache (locmem) is per process: another worker process sees a
 change within ``CACHE_SECONDS``; with a shared cache (``CACHE_URL=redis://…``)
